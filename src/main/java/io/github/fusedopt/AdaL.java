@@ -1,0 +1,155 @@
+package io.github.fusedopt;
+
+import io.github.fusedopt.kernel.KernelProvider;
+import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.StepScalars;
+
+/**
+ * AdaL (Zhang et al., arXiv 2107.01525): the gradient is scaled by its own l1 norm before the
+ * moments, so large gradients (early training) are amplified and small ones (late) shrink until
+ * {@code ε} dominates and steps become small and uniform:
+ *
+ * <pre>
+ * k_t = ‖g‖₁ = Σ|g_i|             (g after scaling and coupled decay)
+ * ĝ = k_t · g
+ * m ← β1·m + (1−β1)·ĝ
+ * v ← β2·v + (1−β2)·ĝ²
+ * α_t = α / √t                    (annealing; can be switched off)
+ * p ← p − α_t · (m/bc1) · (1/√(v/bc2) + ε)      (m/√v counts as 0 where v = 0)
+ * </pre>
+ *
+ * <p>By default {@code ‖g‖₁} is taken over the slice of the call, in a fixed summation order
+ * (the same bits on every path), which costs a second read of the gradient. A caller that already
+ * has the norm, for example from a distributed all-reduce over all shards, passes it to
+ * {@link #stepWithGradNorm(OptimizerState, double, float[], int, float[], int, int, double)}.
+ * Decoupled decay multiplies by {@code 1 − α·λ} with the base rate {@code α}.
+ *
+ * <p>Defaults: {@code α = 1e-3, β1 = 0.9, β2 = 0.999, ε = 1e-8}, annealing on, no weight
+ * decay, {@link WeightDecayMode#COUPLED} when it is set. The update is taken from a public
+ * summary of the paper. See {@link Optimizer} for the order of a step and for what is rejected.
+ */
+public final class AdaL extends GradientOptimizer {
+
+    private final boolean anneal;
+
+    private AdaL(Builder builder) {
+        super(builder);
+        this.anneal = builder.anneal;
+    }
+
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether the learning rate is annealed as {@code α/√t}. */
+    public boolean anneal() {
+        return anneal;
+    }
+
+    /**
+     * One step over whole arrays with a given {@code ‖g‖₁}.
+     *
+     * @param state the tensor's state; its size must equal both array lengths
+     * @param gradL1Norm {@code ‖g‖₁} of the preprocessed gradient: finite, {@code ≥ 0}
+     * @param params the parameters, updated in place
+     * @param grads the gradients, read only
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the norm is rejected, a length does not match, the arrays
+     *         are the same, or the state belongs to another optimizer
+     */
+    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, float[] grads) {
+        checkGradNorm(gradL1Norm);
+        stepWhole(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads);
+    }
+
+    /**
+     * One step over slices with gradient scale {@code k} and a given {@code ‖g‖₁}: the norm of
+     * the gradient after scaling and coupled decay, typically summed over several shards.
+     *
+     * @param state the tensor's state; its size must equal {@code length}
+     * @param gradL1Norm {@code ‖g‖₁} of the preprocessed gradient: finite, {@code ≥ 0}
+     * @param params the parameter array, updated in place inside the slice
+     * @param paramsOffset first parameter, {@code ≥ 0}
+     * @param grads the gradient array, read only
+     * @param gradsOffset first gradient, {@code ≥ 0}
+     * @param length number of elements
+     * @param gradScale {@code k}: finite, also as a float
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the norm or {@code gradScale} is rejected, a slice is out
+     *         of range, the slices overlap, {@code length} differs from the state's size, or the
+     *         state belongs to another optimizer
+     */
+    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, int paramsOffset,
+                                 float[] grads, int gradsOffset, int length, double gradScale) {
+        checkGradNorm(gradL1Norm);
+        step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, paramsOffset, grads, gradsOffset,
+                length, gradScale);
+    }
+
+    private static void checkGradNorm(double gradL1Norm) {
+        Checks.nonNegative(gradL1Norm, "gradL1Norm");
+    }
+
+    @Override
+    Algorithm algorithm() {
+        return Algorithm.ADAL;
+    }
+
+    @Override
+    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
+        scalars.adal(learningRate(), beta1(), beta2(), eps(), t, anneal);
+    }
+
+    /** {@code gradNorm} is NaN when the norm is to be computed here. */
+    @Override
+    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
+                float[] grads, int gradsOffset, int length, double gradNorm) {
+        double norm = Double.isNaN(gradNorm)
+                ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length)
+                : gradNorm;
+        scalars.gradNorm(norm);
+        kernels.adal(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
+    }
+
+    @Override
+    String extraToString() {
+        return ", anneal=" + anneal;
+    }
+
+    /** Builds an {@link AdaL}; see the class documentation for the defaults. */
+    public static final class Builder extends Optimizer.Builder<Builder> {
+
+        private boolean anneal = true;
+
+        Builder() {
+            super(1e-8, 0, WeightDecayMode.COUPLED);
+        }
+
+        /**
+         * Whether to anneal the learning rate as {@code α/√t}. Default {@code true}.
+         *
+         * @param anneal the value
+         * @return this builder
+         */
+        public Builder anneal(boolean anneal) {
+            this.anneal = anneal;
+            return this;
+        }
+
+        /**
+         * Validates the hyperparameters and builds the optimizer.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
+         */
+        public AdaL build() {
+            validate();
+            return new AdaL(this);
+        }
+    }
+}

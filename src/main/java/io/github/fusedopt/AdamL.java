@@ -1,0 +1,247 @@
+package io.github.fusedopt;
+
+import io.github.fusedopt.kernel.KernelProvider;
+import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.StepScalars;
+
+import java.util.OptionalDouble;
+
+/**
+ * AdamL: Adam with loss-scaled denominators, after Xia &amp; Massei (arXiv 2312.15295). Each step
+ * takes the current loss {@code ℓ_t}; the relative loss scales the adaptive {@code g²} term of the
+ * second moment, so that the accumulated {@code ε} floor takes over as the loss falls and the step
+ * turns from adaptive (EAdam-like) into uniform, SGD-with-momentum-like:
+ *
+ * <pre>
+ * r_t = (ℓ_t − ℓ_min) / (ℓ_ref − ℓ_min)        (0 when ℓ_ref ≤ ℓ_min)
+ * λ_t = clamp(r_t, 0, 1)^γ                     (0^0 = 1)
+ * m ← β1·m + (1−β1)·g
+ * v ← β2·v + (1−β2)·λ_t·g² + ε
+ * p ← p − (α/bc1) · m / √(v/bc2)
+ * </pre>
+ *
+ * <p>This formulation is this library's reading of the paper (its abstract fixes the ingredients;
+ * the exact algorithm box could not be consulted). {@code ℓ_ref} is the builder's
+ * {@link Builder#referenceLoss(double) referenceLoss}, or else the loss of the first step, kept in
+ * the state. With {@code γ = 0} AdamL is {@link EAdam}, bit for bit.
+ *
+ * <p>Defaults: {@code α = 1e-3, β1 = 0.9, β2 = 0.999, ε = 1e-8, γ = 1, ℓ_min = 0}, no weight
+ * decay, {@link WeightDecayMode#COUPLED} when it is set. A loss that is NaN, infinite or below
+ * {@code ℓ_min} is rejected like any other bad argument; see {@link Optimizer}.
+ *
+ * <pre>{@code
+ * AdamL adamL = AdamL.builder().lossMin(0).build();
+ * OptimizerState state = adamL.newState(weights.length);
+ * adamL.step(state, loss, weights, grads);   // the loss at the weights the gradient was taken at
+ * }</pre>
+ */
+public final class AdamL extends Optimizer {
+
+    private final double lossExponent;
+    private final double lossMin;
+    private final double referenceLoss;
+    private final LossScaleRule lossScale;
+
+    private AdamL(Builder builder) {
+        super(builder);
+        this.lossExponent = builder.lossExponent;
+        this.lossMin = builder.lossMin;
+        this.referenceLoss = builder.referenceLossSet ? builder.referenceLoss : Double.NaN;
+        this.lossScale = new RelativeLossScale(lossExponent, lossMin);
+    }
+
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The exponent {@code γ} of the relative loss. */
+    public double lossExponent() {
+        return lossExponent;
+    }
+
+    /** The known lower bound {@code ℓ_min} of the loss. */
+    public double lossMin() {
+        return lossMin;
+    }
+
+    /** The reference loss {@code ℓ_ref} set on the builder; empty when the first step's loss is used. */
+    public OptionalDouble referenceLoss() {
+        return Double.isNaN(referenceLoss) ? OptionalDouble.empty() : OptionalDouble.of(referenceLoss);
+    }
+
+    /**
+     * One step over whole arrays.
+     *
+     * @param state the tensor's state; its size must equal both array lengths
+     * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
+     * @param params the parameters, updated in place
+     * @param grads the gradients, read only
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the loss is rejected, a length does not match, the arrays
+     *         are the same, or the state belongs to another optimizer
+     */
+    public void step(OptimizerState state, double loss, float[] params, float[] grads) {
+        stepWhole(KernelProvider.kernels(), state, loss, Double.NaN, params, grads);
+    }
+
+    /**
+     * One step over slices: {@code params[paramsOffset, paramsOffset + length)} and
+     * {@code grads[gradsOffset, gradsOffset + length)}.
+     *
+     * @param state the tensor's state; its size must equal {@code length}
+     * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
+     * @param params the parameter array, updated in place inside the slice
+     * @param paramsOffset first parameter, {@code ≥ 0}
+     * @param grads the gradient array, read only
+     * @param gradsOffset first gradient, {@code ≥ 0}
+     * @param length number of elements
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the loss is rejected, a slice is out of range, the slices
+     *         overlap, {@code length} differs from the state's size, or the state belongs to another
+     *         optimizer
+     */
+    public void step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
+                     int gradsOffset, int length) {
+        step(state, loss, params, paramsOffset, grads, gradsOffset, length, 1.0);
+    }
+
+    /**
+     * One step over slices with gradient scale {@code k}: the step uses {@code k·g}.
+     *
+     * @param state the tensor's state; its size must equal {@code length}
+     * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
+     * @param params the parameter array, updated in place inside the slice
+     * @param paramsOffset first parameter, {@code ≥ 0}
+     * @param grads the gradient array, read only
+     * @param gradsOffset first gradient, {@code ≥ 0}
+     * @param length number of elements
+     * @param gradScale {@code k}: finite, also as a float
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as
+     *         {@link #step(OptimizerState, double, float[], int, float[], int, int)}, or if
+     *         {@code gradScale} is not finite
+     */
+    public void step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
+                     int gradsOffset, int length, double gradScale) {
+        step(KernelProvider.kernels(), state, loss, Double.NaN, params, paramsOffset, grads, gradsOffset,
+                length, gradScale);
+    }
+
+    @Override
+    Algorithm algorithm() {
+        return Algorithm.ADAML;
+    }
+
+    @Override
+    double initialReferenceLoss() {
+        return referenceLoss;
+    }
+
+    @Override
+    void checkStepInputs(double loss, double gradNorm) {
+        if (!Double.isFinite(loss)) {
+            throw Checks.invalid("loss", loss, "must be finite");
+        }
+        if (loss < lossMin) {
+            throw Checks.invalid("loss", loss, "must be >= lossMin = " + lossMin);
+        }
+    }
+
+    @Override
+    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
+        if (Double.isNaN(state.referenceLoss)) {
+            state.referenceLoss = loss;
+        }
+        double lambda = lossScale.scale(loss, state.referenceLoss);
+        scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, lambda);
+    }
+
+    @Override
+    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
+                float[] grads, int gradsOffset, int length, double gradNorm) {
+        kernels.eadam(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
+    }
+
+    @Override
+    String extraToString() {
+        return ", lossExponent=" + lossExponent + ", lossMin=" + lossMin
+                + (Double.isNaN(referenceLoss) ? "" : ", referenceLoss=" + referenceLoss);
+    }
+
+    /** Builds an {@link AdamL}; see the class documentation for the defaults. */
+    public static final class Builder extends Optimizer.Builder<Builder> {
+
+        private double lossExponent = 1;
+        private double lossMin = 0;
+        private double referenceLoss;
+        private boolean referenceLossSet;
+
+        Builder() {
+            super(1e-8, 0, WeightDecayMode.COUPLED);
+        }
+
+        /**
+         * The exponent {@code γ} of the relative loss: finite, {@code ≥ 0}. Default 1; 0 makes
+         * AdamL equal to EAdam.
+         *
+         * @param lossExponent the value
+         * @return this builder
+         */
+        public Builder lossExponent(double lossExponent) {
+            this.lossExponent = lossExponent;
+            return this;
+        }
+
+        /**
+         * A known lower bound {@code ℓ_min} of the loss: finite. Default 0.
+         *
+         * @param lossMin the value
+         * @return this builder
+         */
+        public Builder lossMin(double lossMin) {
+            this.lossMin = lossMin;
+            return this;
+        }
+
+        /**
+         * The reference loss {@code ℓ_ref}: finite, {@code ≥ ℓ_min}. By default the loss of the
+         * first step is used.
+         *
+         * @param referenceLoss the value
+         * @return this builder
+         */
+        public Builder referenceLoss(double referenceLoss) {
+            this.referenceLoss = referenceLoss;
+            this.referenceLossSet = true;
+            return this;
+        }
+
+        /**
+         * Validates the hyperparameters and builds the optimizer.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
+         */
+        public AdamL build() {
+            validate();
+            Checks.nonNegative(lossExponent, "lossExponent");
+            if (!Double.isFinite(lossMin)) {
+                throw Checks.invalid("lossMin", lossMin, "must be finite");
+            }
+            if (referenceLossSet) {
+                if (!Double.isFinite(referenceLoss)) {
+                    throw Checks.invalid("referenceLoss", referenceLoss, "must be finite");
+                }
+                if (referenceLoss < lossMin) {
+                    throw Checks.invalid("referenceLoss", referenceLoss, "must be >= lossMin = " + lossMin);
+                }
+            }
+            return new AdamL(this);
+        }
+    }
+}

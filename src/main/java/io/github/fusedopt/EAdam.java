@@ -1,0 +1,69 @@
+package io.github.fusedopt;
+
+import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.StepScalars;
+
+/**
+ * EAdam (Yuan &amp; Gao, 2020, as in the official code): Adam with {@code ε} added to the second
+ * moment, where it accumulates, instead of to the denominator:
+ *
+ * <pre>
+ * m ← β1·m + (1−β1)·g
+ * v ← β2·v + (1−β2)·g² + ε
+ * p ← p − (α/bc1) · m / √(v/bc2)
+ * </pre>
+ *
+ * <p>Defaults: {@code α = 1e-3, β1 = 0.9, β2 = 0.999, ε = 1e-8}, no weight decay,
+ * {@link WeightDecayMode#COUPLED} when it is set. See {@link Optimizer} for the order of a step
+ * and for what is rejected.
+ */
+public final class EAdam extends GradientOptimizer {
+
+    private EAdam(Builder builder) {
+        super(builder);
+    }
+
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    Algorithm algorithm() {
+        return Algorithm.EADAM;
+    }
+
+    @Override
+    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
+        scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, 1.0);
+    }
+
+    @Override
+    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
+                float[] grads, int gradsOffset, int length, double gradNorm) {
+        kernels.eadam(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
+    }
+
+    /** Builds an {@link EAdam}; see the class documentation for the defaults. */
+    public static final class Builder extends Optimizer.Builder<Builder> {
+
+        Builder() {
+            super(1e-8, 0, WeightDecayMode.COUPLED);
+        }
+
+        /**
+         * Validates the hyperparameters and builds the optimizer.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
+         */
+        public EAdam build() {
+            validate();
+            return new EAdam(this);
+        }
+    }
+}

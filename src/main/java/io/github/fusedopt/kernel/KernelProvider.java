@@ -1,0 +1,91 @@
+package io.github.fusedopt.kernel;
+
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Picks the kernels once, at class initialisation: the vector kernels when
+ * {@code jdk.incubator.vector} is in the boot layer and usable, otherwise the scalar kernels with
+ * one warning (naming {@code --add-modules jdk.incubator.vector} when the module is missing).
+ *
+ * <p>The system property {@value #PROPERTY} forces a path: {@code scalar}, {@code vector} or
+ * {@code auto} (the default). Forcing {@code vector} where it cannot run falls back to scalar with
+ * the same warning; nothing here ever throws.
+ */
+public final class KernelProvider {
+
+    /** System property that forces a path: {@code auto}, {@code vector} or {@code scalar}. */
+    public static final String PROPERTY = "fusedopt.kernels";
+
+    static final String MISSING_MODULE_WARNING = "fusedopt: the SIMD kernels need the "
+            + "jdk.incubator.vector module; running the scalar kernels. Add "
+            + "--add-modules jdk.incubator.vector to the java command line to enable them.";
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String VECTOR_CLASS = "io.github.fusedopt.kernel.VectorStepKernels";
+    private static final int MIN_LANES = 4;
+    private static final System.Logger LOG = System.getLogger("io.github.fusedopt");
+
+    private static String vectorUnavailableReason;
+    private static final StepKernels VECTOR = loadVector();
+    private static final StepKernels SELECTED = select();
+
+    private KernelProvider() {
+    }
+
+    /** The kernels every step uses. */
+    public static StepKernels kernels() {
+        return SELECTED;
+    }
+
+    /** The scalar kernels, always available. */
+    public static StepKernels scalar() {
+        return ScalarStepKernels.INSTANCE;
+    }
+
+    /** The vector kernels, if {@code jdk.incubator.vector} is present and usable. */
+    public static Optional<StepKernels> vector() {
+        return Optional.ofNullable(VECTOR);
+    }
+
+    private static StepKernels select() {
+        String requested = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        switch (requested) {
+            case "scalar":
+                return ScalarStepKernels.INSTANCE;
+            case "auto":
+            case "vector":
+                break;
+            default:
+                LOG.log(Level.WARNING, "fusedopt: ignoring -D" + PROPERTY + "=" + requested
+                        + "; expected auto, vector or scalar.");
+        }
+        if (VECTOR != null) {
+            return VECTOR;
+        }
+        LOG.log(Level.WARNING, vectorUnavailableReason);
+        return ScalarStepKernels.INSTANCE;
+    }
+
+    private static StepKernels loadVector() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            vectorUnavailableReason = MISSING_MODULE_WARNING;
+            return null;
+        }
+        try {
+            StepKernels kernels = (StepKernels) Class.forName(VECTOR_CLASS)
+                    .getDeclaredConstructor().newInstance();
+            if (kernels.lanes() < MIN_LANES) {
+                vectorUnavailableReason = "fusedopt: float vectors on this platform have "
+                        + kernels.lanes() + " lanes; running the scalar kernels.";
+                return null;
+            }
+            return kernels;
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            vectorUnavailableReason = "fusedopt: the SIMD kernels failed to load (" + e
+                    + "); running the scalar kernels.";
+            return null;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.github.fusedopt.kernel;
+
+/**
+ * Plain loops: the kernels that always work, the bit-exact mirror of the vector kernels, and their
+ * tail. Each loop performs the operations documented in {@link StepKernels}, in that order.
+ */
+public final class ScalarStepKernels implements StepKernels {
+
+    /** The single instance. */
+    public static final ScalarStepKernels INSTANCE = new ScalarStepKernels();
+
+    private ScalarStepKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        adam(s, p, po, g, go, m, v, 0, n);
+    }
+
+    @Override
+    public void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        eadam(s, p, po, g, go, m, v, 0, n);
+    }
+
+    @Override
+    public void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        adaBelief(s, p, po, g, go, m, v, 0, n);
+    }
+
+    @Override
+    public void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        adal(s, p, po, g, go, m, v, 0, n);
+    }
+
+    static void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
+                     int from, int to) {
+        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
+        final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
+        for (int i = from; i < to; i++) {
+            float pi = p[po + i];
+            float gi = g[go + i] * k;
+            if (coupled) gi = Math.fma(wd, pi, gi);
+            if (decoupled) pi = pi * decay;
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
+            m[i] = mi;
+            v[i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
+            p[po + i] = Math.fma(negStep, mi / denom, pi);
+        }
+    }
+
+    static void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
+                      int from, int to) {
+        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
+        final float negStep = -s.stepSize;
+        for (int i = from; i < to; i++) {
+            float pi = p[po + i];
+            float gi = g[go + i] * k;
+            if (coupled) gi = Math.fma(wd, pi, gi);
+            if (decoupled) pi = pi * decay;
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[i]) + eps;
+            m[i] = mi;
+            v[i] = vi;
+            p[po + i] = Math.fma(negStep, mi / (float) Math.sqrt(vi), pi);
+        }
+    }
+
+    static void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
+                          int from, int to) {
+        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
+        final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
+        for (int i = from; i < to; i++) {
+            float pi = p[po + i];
+            float gi = g[go + i] * k;
+            if (coupled) gi = Math.fma(wd, pi, gi);
+            if (decoupled) pi = pi * decay;
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float di = gi - mi;
+            float vi = Math.fma(c2 * di, di, b2 * v[i]) + eps;
+            m[i] = mi;
+            v[i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
+            p[po + i] = Math.fma(negStep, mi / denom, pi);
+        }
+    }
+
+    static void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
+                     int from, int to) {
+        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor, norm = s.gradNormScale;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
+        final float sqrtBc2 = s.sqrtBc2, negStep = -s.stepSize;
+        for (int i = from; i < to; i++) {
+            float pi = p[po + i];
+            float gi = g[go + i] * k;
+            if (coupled) gi = Math.fma(wd, pi, gi);
+            if (decoupled) pi = pi * decay;
+            gi = norm * gi;
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
+            m[i] = mi;
+            v[i] = vi;
+            float q = vi == 0f ? 0f : sqrtBc2 / (float) Math.sqrt(vi);
+            p[po + i] = Math.fma(negStep, mi * (q + eps), pi);
+        }
+    }
+
+    @Override
+    public float l1NormBlock(StepScalars s, float[] p, int po, float[] g, int go, int from, int to) {
+        return combineStripes(s, p, po + from, g, go + from, to - from, 0, 1);
+    }
+
+    /** The halving tree of {@link StepKernels#l1NormBlock}: lane {@code j} at width {@code h}. */
+    private static float combineStripes(StepScalars s, float[] p, int po, float[] g, int go, int len,
+                                        int stripe, int h) {
+        if (h == NORM_STRIPES) {
+            return stripeSum(s, p, po, g, go, len, stripe);
+        }
+        return combineStripes(s, p, po, g, go, len, stripe, 2 * h)
+                + combineStripes(s, p, po, g, go, len, stripe + h, 2 * h);
+    }
+
+    private static float stripeSum(StepScalars s, float[] p, int po, float[] g, int go, int len, int stripe) {
+        final float k = s.gradScale, wd = s.weightDecay;
+        final boolean coupled = s.coupledDecay;
+        float sum = 0f;
+        for (int i = stripe; i < len; i += NORM_STRIPES) {
+            float gi = g[go + i] * k;
+            if (coupled) gi = Math.fma(wd, p[po + i], gi);
+            sum += Math.abs(gi);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.fusedopt.kernel;
+
+/**
+ * The per-step scalars of one fused step: every quantity that is the same for all elements, computed
+ * here once per step in {@code double} and rounded once to {@code float}.
+ *
+ * <p>This is the only place where bias corrections, step sizes and coefficients are derived. The
+ * optimizers fill it; the kernels only read it. An instance is reused from step to step (it lives in
+ * the optimizer state), so a step allocates nothing.
+ *
+ * <p>The kernels multiply by {@code β1} and {@code β2} as floats, so everything that depends on them
+ * is derived from those float values {@code β_f}: the coefficients {@code 1 − β_f} (exact for
+ * {@code β_f ≥ 0.5}, so that {@code β_f + (1 − β_f) = 1} and the averages carry no gain error) and the
+ * bias corrections {@code 1 − β_f^t} (which then match the decay actually applied). Rounding
+ * {@code 1 − β} and {@code β} separately would bias {@code v} by about {@code 2^-24/(1 − β2)}.
+ */
+public final class StepScalars {
+    float gradScale = 1f;
+    boolean coupledDecay;
+    float weightDecay;
+    boolean decoupledDecay;
+    float decayFactor = 1f;
+    float beta1;
+    float gradCoeff;
+    float beta2;
+    float gradSquareCoeff;
+    float eps;
+    float invSqrtBc2;
+    float sqrtBc2;
+    float stepSize;
+    float gradNormScale = 1f;
+
+    /** The rate as the kernels apply it: rounded to float. */
+    public static double asApplied(double beta) {
+        return (float) beta;
+    }
+
+    /**
+     * Sets the gradient preprocessing shared by every optimizer: {@code g ← k·g}, then coupled
+     * ({@code g ← g + λ·p}) or decoupled ({@code p ← p·(1 − α·λ)}) weight decay.
+     *
+     * @param gradScale the gradient scale {@code k}
+     * @param coupledWeightDecay {@code λ} of coupled decay, 0 when off
+     * @param decoupledWeightDecay {@code λ} of decoupled decay, 0 when off
+     * @param learningRate {@code α}, the learning rate that decoupled decay multiplies
+     */
+    public void gradient(double gradScale, double coupledWeightDecay, double decoupledWeightDecay,
+                         double learningRate) {
+        this.gradScale = (float) gradScale;
+        this.coupledDecay = coupledWeightDecay != 0;
+        this.weightDecay = (float) coupledWeightDecay;
+        this.decoupledDecay = decoupledWeightDecay != 0;
+        this.decayFactor = (float) (1 - learningRate * decoupledWeightDecay);
+    }
+
+    /** Adam: {@code α/bc1}, {@code 1/√bc2} and the moment coefficients for step {@code t}. */
+    public void adam(double learningRate, double beta1, double beta2, double eps, long t) {
+        moments(beta1, beta2, 1, eps);
+        this.invSqrtBc2 = (float) (1 / Math.sqrt(biasCorrection(beta2, t)));
+        this.stepSize = (float) (learningRate / biasCorrection(beta1, t));
+    }
+
+    /**
+     * EAdam and AdamL: {@code α·√bc2/bc1} (so that {@code m/√(v/bc2)} costs one root and one
+     * division) and the coefficient {@code (1−β2)·λ_t} of {@code g²}.
+     *
+     * @param lossScale AdamL's {@code λ_t}; 1 for EAdam
+     */
+    public void eadam(double learningRate, double beta1, double beta2, double eps, long t,
+                      double lossScale) {
+        moments(beta1, beta2, lossScale, eps);
+        this.stepSize = (float) (learningRate * Math.sqrt(biasCorrection(beta2, t)) / biasCorrection(beta1, t));
+    }
+
+    /** AdaBelief: as Adam; the kernel applies the coefficient of {@code g²} to {@code (g − m)²}. */
+    public void adaBelief(double learningRate, double beta1, double beta2, double eps, long t) {
+        adam(learningRate, beta1, beta2, eps, t);
+    }
+
+    /**
+     * AdaL: {@code α_t/bc1} with {@code α_t = α/√t} when annealing, and {@code √bc2}.
+     * The gradient norm is set separately, by {@link #gradNorm(double)}.
+     */
+    public void adal(double learningRate, double beta1, double beta2, double eps, long t,
+                     boolean anneal) {
+        moments(beta1, beta2, 1, eps);
+        double alphaT = anneal ? learningRate / Math.sqrt((double) t) : learningRate;
+        this.sqrtBc2 = (float) Math.sqrt(biasCorrection(beta2, t));
+        this.stepSize = (float) (alphaT / biasCorrection(beta1, t));
+    }
+
+    /** AdaL's {@code k_t = ‖g‖₁}, the factor applied to the preprocessed gradient. */
+    public void gradNorm(double l1Norm) {
+        this.gradNormScale = (float) l1Norm;
+    }
+
+    /** {@code 1 − β_f^t}. */
+    private static double biasCorrection(double beta, long t) {
+        return 1 - Math.pow(asApplied(beta), t);
+    }
+
+    private void moments(double beta1, double beta2, double gradSquareScale, double eps) {
+        double b1 = asApplied(beta1);
+        double b2 = asApplied(beta2);
+        this.beta1 = (float) b1;
+        this.gradCoeff = (float) (1 - b1);
+        this.beta2 = (float) b2;
+        this.gradSquareCoeff = (float) ((1 - b2) * gradSquareScale);
+        this.eps = (float) eps;
+    }
+}

@@ -1,0 +1,209 @@
+package io.github.fusedopt.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fused kernels on {@code jdk.incubator.vector}: one pass, an unmasked main loop up to
+ * {@code loopBound(n)}, and the scalar kernel for the tail. Loaded reflectively by
+ * {@link KernelProvider}, and only when the module is present.
+ */
+final class VectorStepKernels implements StepKernels {
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    /** The norm's 16 stripes are one to four vectors; wider machines use a 512-bit species. */
+    private static final VectorSpecies<Float> NORM_SPECIES =
+            LANES > NORM_STRIPES ? FloatVector.SPECIES_512 : SPECIES;
+    private static final int NORM_LANES = NORM_SPECIES.length();
+
+    VectorStepKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public int lanes() {
+        return LANES;
+    }
+
+    @Override
+    public void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, i)));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
+            negStep.fma(mi.div(denom), pi).intoArray(p, po + i);
+        }
+        ScalarStepKernels.adam(s, p, po, g, go, m, v, i, n);
+    }
+
+    @Override
+    public void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, i))).add(eps);
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            negStep.fma(mi.div(vi.sqrt()), pi).intoArray(p, po + i);
+        }
+        ScalarStepKernels.eadam(s, p, po, g, go, m, v, i, n);
+    }
+
+    @Override
+    public void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
+            FloatVector di = gi.sub(mi);
+            FloatVector vi = c2.mul(di).fma(di, b2.mul(FloatVector.fromArray(SPECIES, v, i))).add(eps);
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
+            negStep.fma(mi.div(denom), pi).intoArray(p, po + i);
+        }
+        ScalarStepKernels.adaBelief(s, p, po, g, go, m, v, i, n);
+    }
+
+    @Override
+    public void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector norm = FloatVector.broadcast(SPECIES, s.gradNormScale);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector sqrtBc2 = FloatVector.broadcast(SPECIES, s.sqrtBc2);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            gi = norm.mul(gi);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, i)));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector q = sqrtBc2.div(vi.sqrt()).blend(0f, vi.compare(VectorOperators.EQ, 0f));
+            negStep.fma(mi.mul(q.add(eps)), pi).intoArray(p, po + i);
+        }
+        ScalarStepKernels.adal(s, p, po, g, go, m, v, i, n);
+    }
+
+    @Override
+    public float l1NormBlock(StepScalars s, float[] p, int po, float[] g, int go, int from, int to) {
+        final FloatVector k = FloatVector.broadcast(NORM_SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(NORM_SPECIES, s.weightDecay);
+        final boolean coupled = s.coupledDecay;
+        final FloatVector zero = FloatVector.zero(NORM_SPECIES);
+        // Stripe j lives in lane j % NORM_LANES of accumulator j / NORM_LANES.
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+        final int fullEnd = from + ((to - from) & -NORM_STRIPES);
+        int i = from;
+        for (; i < fullEnd; i += NORM_STRIPES) {
+            a0 = a0.add(absGrad(k, wd, coupled, p, po, g, go, i));
+            if (NORM_LANES <= 8) a1 = a1.add(absGrad(k, wd, coupled, p, po, g, go, i + NORM_LANES));
+            if (NORM_LANES <= 4) {
+                a2 = a2.add(absGrad(k, wd, coupled, p, po, g, go, i + 2 * NORM_LANES));
+                a3 = a3.add(absGrad(k, wd, coupled, p, po, g, go, i + 3 * NORM_LANES));
+            }
+        }
+        if (i < to) {
+            // Masked-off lanes load +0 and add +0, which leaves every stripe's bits unchanged.
+            a0 = a0.add(absGrad(k, wd, coupled, p, po, g, go, i, to));
+            if (NORM_LANES <= 8) a1 = a1.add(absGrad(k, wd, coupled, p, po, g, go, i + NORM_LANES, to));
+            if (NORM_LANES <= 4) {
+                a2 = a2.add(absGrad(k, wd, coupled, p, po, g, go, i + 2 * NORM_LANES, to));
+                a3 = a3.add(absGrad(k, wd, coupled, p, po, g, go, i + 3 * NORM_LANES, to));
+            }
+        }
+        FloatVector x = switch (NORM_LANES) {
+            case 16 -> a0;
+            case 8 -> a0.add(a1);
+            default -> a0.add(a2).add(a1.add(a3));
+        };
+        for (int h = Math.min(NORM_LANES, NORM_STRIPES) / 2; h > 0; h /= 2) {
+            x = x.add(x.slice(h));
+        }
+        return x.lane(0);
+    }
+
+    private static FloatVector absGrad(FloatVector k, FloatVector wd, boolean coupled,
+                                       float[] p, int po, float[] g, int go, int i) {
+        FloatVector gi = FloatVector.fromArray(NORM_SPECIES, g, go + i).mul(k);
+        if (coupled) gi = wd.fma(FloatVector.fromArray(NORM_SPECIES, p, po + i), gi);
+        return gi.abs();
+    }
+
+    private static FloatVector absGrad(FloatVector k, FloatVector wd, boolean coupled,
+                                       float[] p, int po, float[] g, int go, int i, int to) {
+        VectorMask<Float> inRange = NORM_SPECIES.indexInRange(i, to);
+        FloatVector gi = FloatVector.fromArray(NORM_SPECIES, g, go + i, inRange).mul(k);
+        if (coupled) gi = wd.fma(FloatVector.fromArray(NORM_SPECIES, p, po + i, inRange), gi);
+        return gi.abs();
+    }
+}

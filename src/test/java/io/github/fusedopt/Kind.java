@@ -1,0 +1,64 @@
+package io.github.fusedopt;
+
+import java.util.SplittableRandom;
+
+/** The six optimizers, with random hyperparameters for property tests. */
+enum Kind {
+    ADAM, ADAMW, EADAM, ADABELIEF, ADAML, ADAL;
+
+    /** Defaults of this optimizer. */
+    Optimizer defaults() {
+        return switch (this) {
+            case ADAM -> Adam.builder().build();
+            case ADAMW -> AdamW.builder().build();
+            case EADAM -> EAdam.builder().build();
+            case ADABELIEF -> AdaBelief.builder().build();
+            case ADAML -> AdamL.builder().build();
+            case ADAL -> AdaL.builder().build();
+        };
+    }
+
+    /** Random hyperparameters, including {@code β1 = 0}, {@code β2} next to 1 and both decay modes. */
+    Optimizer random(SplittableRandom r) {
+        return random(r, true);
+    }
+
+    /**
+     * Random hyperparameters; with {@code edges} false, {@code ε} stays a normal float (a
+     * subnormal {@code ε} accumulated in {@code v} is exact in {@code double} only).
+     */
+    Optimizer random(SplittableRandom r, boolean edges) {
+        return switch (this) {
+            case ADAM -> common(Adam.builder(), r, edges).build();
+            case ADAMW -> common(AdamW.builder(), r, edges).build();
+            case EADAM -> common(EAdam.builder(), r, edges).build();
+            case ADABELIEF -> common(AdaBelief.builder(), r, edges).build();
+            case ADAML -> {
+                AdamL.Builder b = common(AdamL.builder(), r, edges)
+                        .lossExponent(pick(r, 0, 0.5, 1, 1, 2, 3.7))
+                        .lossMin(pick(r, 0, 0, -1, 2.5));
+                if (r.nextInt(3) == 0) {
+                    b.referenceLoss(b.build().lossMin() + pick(r, 0, 0.5, 3, 100));
+                }
+                yield b.build();
+            }
+            case ADAL -> common(AdaL.builder(), r, edges).anneal(r.nextBoolean()).build();
+        };
+    }
+
+    private static <B extends Optimizer.Builder<B>> B common(B b, SplittableRandom r, boolean edges) {
+        b.learningRate(Math.pow(10, -5 + 5 * r.nextDouble()))
+                .beta1(pick(r, 0, 0.5, 0.9, 0.9, 0.99, r.nextDouble()))
+                .beta2(pick(r, 0, 0.9, 0.999, 0.999, 0.9999, 0.99999, Math.nextDown(1f), r.nextDouble()))
+                .eps(edges ? pick(r, 1e-8, 1e-8, 1e-16, 1e-30, 1e-3, Float.MIN_VALUE) : pick(r, 1e-8, 1e-16, 1e-30, 1e-3));
+        if (r.nextInt(3) == 0) {
+            b.weightDecay(pick(r, 1e-4, 1e-2, 0.1)).weightDecayMode(
+                    r.nextBoolean() ? WeightDecayMode.COUPLED : WeightDecayMode.DECOUPLED);
+        }
+        return b;
+    }
+
+    static double pick(SplittableRandom r, double... values) {
+        return values[r.nextInt(values.length)];
+    }
+}
