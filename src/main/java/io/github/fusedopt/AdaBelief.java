@@ -56,12 +56,7 @@ public final class AdaBelief extends GradientOptimizer {
             super(1e-16, 0, WeightDecayMode.COUPLED);
         }
 
-        /**
-         * Validates the hyperparameters and builds the optimizer.
-         *
-         * @return the optimizer
-         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         */
+        @Override
         public AdaBelief build() {
             validate();
             return new AdaBelief(this);

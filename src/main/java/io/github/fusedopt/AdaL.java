@@ -141,12 +141,7 @@ public final class AdaL extends GradientOptimizer {
             return this;
         }
 
-        /**
-         * Validates the hyperparameters and builds the optimizer.
-         *
-         * @return the optimizer
-         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         */
+        @Override
         public AdaL build() {
             validate();
             return new AdaL(this);

@@ -61,12 +61,7 @@ public final class Adam extends GradientOptimizer {
             super(1e-8, 0, WeightDecayMode.COUPLED);
         }
 
-        /**
-         * Validates the hyperparameters and builds the optimizer.
-         *
-         * @return the optimizer
-         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         */
+        @Override
         public Adam build() {
             validate();
             return new Adam(this);

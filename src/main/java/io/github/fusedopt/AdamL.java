@@ -221,12 +221,7 @@ public final class AdamL extends Optimizer {
             return this;
         }
 
-        /**
-         * Validates the hyperparameters and builds the optimizer.
-         *
-         * @return the optimizer
-         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         */
+        @Override
         public AdamL build() {
             validate();
             Checks.nonNegative(lossExponent, "lossExponent");

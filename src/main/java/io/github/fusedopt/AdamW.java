@@ -57,12 +57,7 @@ public final class AdamW extends GradientOptimizer {
             super(1e-8, 0.01, WeightDecayMode.DECOUPLED);
         }
 
-        /**
-         * Validates the hyperparameters and builds the optimizer.
-         *
-         * @return the optimizer
-         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         */
+        @Override
         public AdamW build() {
             validate();
             return new AdamW(this);

@@ -55,12 +55,7 @@ public final class EAdam extends GradientOptimizer {
             super(1e-8, 0, WeightDecayMode.COUPLED);
         }
 
-        /**
-         * Validates the hyperparameters and builds the optimizer.
-         *
-         * @return the optimizer
-         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         */
+        @Override
         public EAdam build() {
             validate();
             return new EAdam(this);

@@ -249,6 +249,15 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
             return (B) this;
         }
 
+        /**
+         * Validates the hyperparameters and builds the optimizer.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
+         * @throws NullPointerException if the weight decay mode is null
+         */
+        public abstract Optimizer build();
+
         /** Validates the shared hyperparameters; the subclasses' {@code build()} calls it first. */
         void validate() {
             Checks.positive(learningRate, "learningRate");

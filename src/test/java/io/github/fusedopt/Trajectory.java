@@ -21,7 +21,11 @@ record Trajectory(Optimizer optimizer, int length, boolean sharedArray, int para
 
     /** A random trajectory with edge values, non-finite values, offsets and up to 100 steps. */
     static Trajectory random(Kind kind, SplittableRandom r, int length) {
-        Optimizer optimizer = kind.random(r);
+        return random(kind.random(r), r, length);
+    }
+
+    /** As {@link #random(Kind, SplittableRandom, int)}, for a given optimizer. */
+    static Trajectory random(Optimizer optimizer, SplittableRandom r, int length) {
         int steps = r.nextInt(5) == 0 ? 50 + r.nextInt(51) : 1 + r.nextInt(12);
         Values.Mix paramMix = Values.Mix.random(r);
         Values.Mix gradMix = Values.Mix.random(r);
@@ -59,19 +63,30 @@ record Trajectory(Optimizer optimizer, int length, boolean sharedArray, int para
 
     /** A fresh run of this trajectory. */
     Run start() {
-        return new Run();
+        return new Run(optimizer);
+    }
+
+    /** A fresh run of this trajectory's inputs through another optimizer. */
+    Run start(Optimizer other) {
+        return new Run(other);
     }
 
     /** The arrays and state of one run; {@link #step} feeds the next recorded gradient. */
     final class Run {
+        final Optimizer runOptimizer;
         final float[] params = initialParams.clone();
         final float[] gradsArray = sharedArray ? params : new float[arrayLength];
-        final OptimizerState state = optimizer.newState(length);
+        final OptimizerState state;
+
+        Run(Optimizer runOptimizer) {
+            this.runOptimizer = runOptimizer;
+            this.state = runOptimizer.newState(length);
+        }
 
         void step(StepKernels kernels, int s) {
             System.arraycopy(grads[s], 0, gradsArray, gradsOffset, length);
             float[] gradsBefore = gradsArray.clone();
-            optimizer.step(kernels, state, losses[s], gradNorms[s], params, paramsOffset, gradsArray,
+            runOptimizer.step(kernels, state, losses[s], gradNorms[s], params, paramsOffset, gradsArray,
                     gradsOffset, length, gradScales[s]);
             float[] gradsAfter = sharedArray ? slice(gradsArray, gradsOffset) : gradsArray;
             float[] expected = sharedArray ? slice(gradsBefore, gradsOffset) : gradsBefore;

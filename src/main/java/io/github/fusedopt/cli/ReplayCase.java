@@ -74,14 +74,15 @@ final class ReplayCase {
             }
         }
         try {
-            return switch (name) {
-                case "adam" -> common(Adam.builder()).build();
-                case "adamw" -> common(AdamW.builder()).build();
-                case "eadam" -> common(EAdam.builder()).build();
-                case "adabelief" -> common(AdaBelief.builder()).build();
-                case "adaml" -> adamL(common(AdamL.builder())).build();
-                default -> adal(common(AdaL.builder())).build();
+            Optimizer.Builder<?> builder = switch (name) {
+                case "adam" -> common(Adam.builder());
+                case "adamw" -> common(AdamW.builder());
+                case "eadam" -> common(EAdam.builder());
+                case "adabelief" -> common(AdaBelief.builder());
+                case "adaml" -> adamL(common(AdamL.builder()));
+                default -> adal(common(AdaL.builder()));
             };
+            return builder.build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(FILE, e.getMessage());
         }

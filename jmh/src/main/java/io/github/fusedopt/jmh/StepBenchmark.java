@@ -1,0 +1,90 @@
+package io.github.fusedopt.jmh;
+
+import io.github.fusedopt.AdaBelief;
+import io.github.fusedopt.AdaL;
+import io.github.fusedopt.Adam;
+import io.github.fusedopt.AdamL;
+import io.github.fusedopt.AdamW;
+import io.github.fusedopt.EAdam;
+import io.github.fusedopt.GradientOptimizer;
+import io.github.fusedopt.Optimizer;
+import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.kernel.KernelProvider;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One full optimizer step over {@code size} elements per operation; multiply ops/s by
+ * {@code size} for elements/s. {@code impl} picks the kernels through
+ * {@code -Dfusedopt.kernels}, which is read once per JVM, so every parameter combination must run
+ * in its own fork (the default here).
+ *
+ * <p>A smoke benchmark for now; the full suite and its report are a later issue.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class StepBenchmark {
+
+    @Param({"adam", "adamw", "eadam", "adabelief", "adaml", "adal"})
+    public String optimizer;
+
+    @Param({"4096"})
+    public int size;
+
+    @Param({"vector", "scalar"})
+    public String impl;
+
+    private Optimizer stepper;
+    private OptimizerState state;
+    private float[] params;
+    private float[] grads;
+    private double loss;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        System.setProperty(KernelProvider.PROPERTY, impl);
+        if (!KernelProvider.kernels().name().equals(impl)) {
+            throw new IllegalStateException("asked for " + impl + " kernels, running " + KernelProvider.kernels().name()
+                    + "; each parameter combination needs its own fork");
+        }
+        stepper = switch (optimizer) {
+            case "adam" -> Adam.builder().build();
+            case "adamw" -> AdamW.builder().build();
+            case "eadam" -> EAdam.builder().build();
+            case "adabelief" -> AdaBelief.builder().build();
+            case "adaml" -> AdamL.builder().build();
+            case "adal" -> AdaL.builder().build();
+            default -> throw new IllegalArgumentException("optimizer " + optimizer);
+        };
+        SplittableRandom random = new SplittableRandom(42);
+        params = new float[size];
+        grads = new float[size];
+        for (int i = 0; i < size; i++) {
+            params[i] = (float) random.nextGaussian();
+            grads[i] = (float) (1e-2 * random.nextGaussian());
+        }
+        state = stepper.newState(size);
+        loss = 10;
+    }
+
+    @Benchmark
+    public void step() {
+        switch (stepper) {
+            case AdamL adamL -> adamL.step(state, loss, params, grads);
+            case GradientOptimizer g -> g.step(state, params, grads);
+        }
+    }
+}
