@@ -49,7 +49,7 @@ final class ReplayCase {
     }
 
     /** The optimizer's name as given, lower case. */
-    String optimizerName() throws BadInputException {
+    private String optimizerName() throws BadInputException {
         String name = properties.getProperty("optimizer");
         if (name == null) {
             throw new BadInputException(FILE, "the key 'optimizer' is missing");

@@ -27,8 +27,11 @@ public final class KernelProvider {
     private static final int MIN_LANES = 4;
     private static final System.Logger LOG = System.getLogger("io.github.fusedopt");
 
-    private static String vectorUnavailableReason;
-    private static final StepKernels VECTOR = loadVector();
+    /** The vector kernels, or why there are none. */
+    private record Loaded(StepKernels kernels, String unavailableReason) {
+    }
+
+    private static final Loaded VECTOR = loadVector();
     private static final StepKernels SELECTED = select();
 
     private KernelProvider() {
@@ -46,7 +49,7 @@ public final class KernelProvider {
 
     /** The vector kernels, if {@code jdk.incubator.vector} is present and usable. */
     public static Optional<StepKernels> vector() {
-        return Optional.ofNullable(VECTOR);
+        return Optional.ofNullable(VECTOR.kernels);
     }
 
     private static StepKernels select() {
@@ -61,31 +64,27 @@ public final class KernelProvider {
                 LOG.log(Level.WARNING, "fusedopt: ignoring -D" + PROPERTY + "=" + requested
                         + "; expected auto, vector or scalar.");
         }
-        if (VECTOR != null) {
-            return VECTOR;
+        if (VECTOR.kernels != null) {
+            return VECTOR.kernels;
         }
-        LOG.log(Level.WARNING, vectorUnavailableReason);
+        LOG.log(Level.WARNING, VECTOR.unavailableReason);
         return ScalarStepKernels.INSTANCE;
     }
 
-    private static StepKernels loadVector() {
+    private static Loaded loadVector() {
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            vectorUnavailableReason = MISSING_MODULE_WARNING;
-            return null;
+            return new Loaded(null, MISSING_MODULE_WARNING);
         }
         try {
-            StepKernels kernels = (StepKernels) Class.forName(VECTOR_CLASS)
-                    .getDeclaredConstructor().newInstance();
+            StepKernels kernels = (StepKernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
             if (kernels.lanes() < MIN_LANES) {
-                vectorUnavailableReason = "fusedopt: float vectors on this platform have "
-                        + kernels.lanes() + " lanes; running the scalar kernels.";
-                return null;
+                return new Loaded(null, "fusedopt: float vectors on this platform have " + kernels.lanes()
+                        + " lanes; running the scalar kernels.");
             }
-            return kernels;
+            return new Loaded(kernels, null);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            vectorUnavailableReason = "fusedopt: the SIMD kernels failed to load (" + e
-                    + "); running the scalar kernels.";
-            return null;
+            return new Loaded(null, "fusedopt: the SIMD kernels failed to load (" + e
+                    + "); running the scalar kernels.");
         }
     }
 }
