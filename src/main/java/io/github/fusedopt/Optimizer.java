@@ -121,6 +121,12 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         step(kernels, state, loss, gradNorm, params, 0, grads, 0, state.size(), 1.0);
     }
 
+    /** Sets the gradient scale and this optimizer's weight decay in {@code scalars}. */
+    final void prepareGradient(StepScalars scalars, double gradScale) {
+        boolean coupled = weightDecayMode == WeightDecayMode.COUPLED;
+        scalars.gradient(gradScale, coupled ? weightDecay : 0, coupled ? 0 : weightDecay, learningRate);
+    }
+
     /** The one step every public overload ends in: validate everything, then write. */
     final void step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
                     float[] params, int paramsOffset, float[] grads, int gradsOffset, int length,
@@ -147,8 +153,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
 
         long t = state.step + 1;
         StepScalars scalars = state.scalars;
-        boolean coupled = weightDecayMode == WeightDecayMode.COUPLED;
-        scalars.gradient(gradScale, coupled ? weightDecay : 0, coupled ? 0 : weightDecay, learningRate);
+        prepareGradient(scalars, gradScale);
         prepare(scalars, state, t, loss);
         launch(kernels, scalars, state, params, paramsOffset, grads, gradsOffset, length, gradNorm);
         state.step = t;

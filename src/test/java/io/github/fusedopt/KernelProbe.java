@@ -12,7 +12,6 @@ final class KernelProbe {
         Adam adam = Adam.builder().build();
         float[] params = {1, 2, 3};
         adam.step(adam.newState(3), params, new float[] {0.1f, 0.2f, 0.3f});
-        adam.step(adam.newState(3), params, new float[] {0.1f, 0.2f, 0.3f});
         System.out.println("kernels=" + KernelProvider.kernels().name());
     }
 }

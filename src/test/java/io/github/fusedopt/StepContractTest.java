@@ -2,6 +2,7 @@ package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.KernelProvider;
 import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.StepScalars;
 import io.github.fusedopt.testing.Values;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -182,11 +183,9 @@ class StepContractTest {
         assertTrue(Kind.ADAM.defaults().newState(3).toString().contains("size=3"));
     }
 
-    private static io.github.fusedopt.kernel.StepScalars scalarsFor(Optimizer optimizer, double gradScale) {
-        io.github.fusedopt.kernel.StepScalars s = new io.github.fusedopt.kernel.StepScalars();
-        boolean coupled = optimizer.weightDecayMode() == WeightDecayMode.COUPLED;
-        s.gradient(gradScale, coupled ? optimizer.weightDecay() : 0, coupled ? 0 : optimizer.weightDecay(),
-                optimizer.learningRate());
+    private static StepScalars scalarsFor(Optimizer optimizer, double gradScale) {
+        StepScalars s = new StepScalars();
+        optimizer.prepareGradient(s, gradScale);
         return s;
     }
 
