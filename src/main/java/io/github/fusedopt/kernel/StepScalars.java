@@ -29,6 +29,7 @@ public final class StepScalars {
     float sqrtBc2;
     float stepSize;
     float gradNormScale = 1f;
+    private float[] tailScratch;
 
     /** The rate as the kernels apply it: rounded to float. */
     public static double asApplied(double beta) {
@@ -92,6 +93,14 @@ public final class StepScalars {
     /** AdaL's {@code k_t = ‖g‖₁}, the factor applied to the preprocessed gradient. */
     public void gradNorm(double l1Norm) {
         this.gradNormScale = (float) l1Norm;
+    }
+
+    /** Scratch for a kernel's last partial vector: allocated on first use, then reused. */
+    float[] tailScratch(int length) {
+        if (tailScratch == null || tailScratch.length < length) {
+            tailScratch = new float[length];
+        }
+        return tailScratch;
     }
 
     /** {@code 1 − β_f^t}. */

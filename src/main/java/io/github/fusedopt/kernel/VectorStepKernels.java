@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The fused kernels on {@code jdk.incubator.vector}: one pass, an unmasked main loop up to
- * {@code loopBound(n)}, and the scalar kernel for the tail. Loaded reflectively by
+ * The fused kernels on {@code jdk.incubator.vector}: one pass of unmasked vector loops, the last
+ * partial vector included (see {@link #run}). Loaded reflectively by
  * {@link KernelProvider}, and only when the module is present.
  */
 final class VectorStepKernels implements StepKernels {
@@ -35,64 +35,57 @@ final class VectorStepKernels implements StepKernels {
 
     @Override
     public void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        final int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, i)));
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
-            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
-            negStep.fma(mi.div(denom), pi).intoArray(p, po + i);
-        }
-        ScalarStepKernels.adam(s, p, po, g, go, m, v, i, n);
+        run(VectorStepKernels::adamLoop, s, p, po, g, go, m, v, n);
     }
 
     @Override
     public void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        final int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, i))).add(eps);
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
-            negStep.fma(mi.div(vi.sqrt()), pi).intoArray(p, po + i);
-        }
-        ScalarStepKernels.eadam(s, p, po, g, go, m, v, i, n);
+        run(VectorStepKernels::eadamLoop, s, p, po, g, go, m, v, n);
     }
 
     @Override
     public void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        run(VectorStepKernels::adaBeliefLoop, s, p, po, g, go, m, v, n);
+    }
+
+    @Override
+    public void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+        run(VectorStepKernels::adalLoop, s, p, po, g, go, m, v, n);
+    }
+
+    /** A kernel's unmasked loop over {@code n} elements, {@code n} a multiple of {@code LANES}. */
+    @FunctionalInterface
+    private interface Loop {
+        void run(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n);
+    }
+
+    /**
+     * Runs {@code loop} over the whole vectors, then over the last {@code n mod LANES} elements
+     * copied into a scratch block of one vector per array. The tail lanes go through the same
+     * instructions as the rest, and the loop method holds nothing but the vector loop: a scalar
+     * tail compiled into it would need its own registers for every coefficient, and C2 then
+     * spills the loop's broadcasts.
+     */
+    private static void run(Loop loop, StepScalars s, float[] p, int po, float[] g, int go,
+                            float[] m, float[] v, int n) {
+        final int bound = SPECIES.loopBound(n);
+        loop.run(s, p, po, g, go, m, 0, v, 0, bound);
+        final int tail = n - bound;
+        if (tail > 0) {
+            float[] t = s.tailScratch(4 * LANES);
+            System.arraycopy(p, po + bound, t, 0, tail);
+            System.arraycopy(g, go + bound, t, LANES, tail);
+            System.arraycopy(m, bound, t, 2 * LANES, tail);
+            System.arraycopy(v, bound, t, 3 * LANES, tail);
+            loop.run(s, t, 0, t, LANES, t, 2 * LANES, t, 3 * LANES, LANES);
+            System.arraycopy(t, 0, p, po + bound, tail);
+            System.arraycopy(t, 2 * LANES, m, bound, tail);
+            System.arraycopy(t, 3 * LANES, v, bound, tail);
+        }
+    }
+
+    private static void adamLoop(StepScalars s, float[] p, int po, float[] g, int go,
+            float[] m, int mo, float[] v, int vo, int n) {
         final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
         final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
         final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
@@ -104,26 +97,75 @@ final class VectorStepKernels implements StepKernels {
         final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
         final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        final int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
+        for (int i = 0; i < n; i += LANES) {
             FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
             FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
             if (coupled) gi = wd.fma(pi, gi);
             if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
-            FloatVector di = gi.sub(mi);
-            FloatVector vi = c2.mul(di).fma(di, b2.mul(FloatVector.fromArray(SPECIES, v, i))).add(eps);
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i)));
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
             FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
             negStep.fma(mi.div(denom), pi).intoArray(p, po + i);
         }
-        ScalarStepKernels.adaBelief(s, p, po, g, go, m, v, i, n);
     }
 
-    @Override
-    public void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
+    private static void eadamLoop(StepScalars s, float[] p, int po, float[] g, int go,
+            float[] m, int mo, float[] v, int vo, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i))).add(eps);
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
+            negStep.fma(mi.div(vi.sqrt()), pi).intoArray(p, po + i);
+        }
+    }
+
+    private static void adaBeliefLoop(StepScalars s, float[] p, int po, float[] g, int go,
+            float[] m, int mo, float[] v, int vo, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
+            FloatVector di = gi.sub(mi);
+            FloatVector vi = c2.mul(di).fma(di, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i))).add(eps);
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
+            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
+            negStep.fma(mi.div(denom), pi).intoArray(p, po + i);
+        }
+    }
+
+    private static void adalLoop(StepScalars s, float[] p, int po, float[] g, int go,
+            float[] m, int mo, float[] v, int vo, int n) {
         final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
         final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
         final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
@@ -136,22 +178,19 @@ final class VectorStepKernels implements StepKernels {
         final FloatVector sqrtBc2 = FloatVector.broadcast(SPECIES, s.sqrtBc2);
         final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        final int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
+        for (int i = 0; i < n; i += LANES) {
             FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
             FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
             if (coupled) gi = wd.fma(pi, gi);
             if (decoupled) pi = pi.mul(decay);
             gi = norm.mul(gi);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, i), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, i)));
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
+            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i)));
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
             FloatVector q = sqrtBc2.div(vi.sqrt()).blend(0f, vi.compare(VectorOperators.EQ, 0f));
             negStep.fma(mi.mul(q.add(eps)), pi).intoArray(p, po + i);
         }
-        ScalarStepKernels.adal(s, p, po, g, go, m, v, i, n);
     }
 
     @Override
