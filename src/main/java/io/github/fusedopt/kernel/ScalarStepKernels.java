@@ -143,10 +143,23 @@ public final class ScalarStepKernels implements StepKernels {
         final boolean coupled = s.coupledDecay;
         float sum = 0f;
         for (int i = stripe; i < len; i += NORM_STRIPES) {
-            float gi = g[go + i] * k;
-            if (coupled) gi = Math.fma(wd, p[po + i], gi);
-            sum += Math.abs(gi);
+            sum += absGrad(k, coupled, wd, p[po + i], g[go + i]);
         }
         return sum;
+    }
+
+    /** {@code stripes[j] += |g'[j]|} for {@code j < count}: the norm's adds for a partial group. */
+    static void addAbsGrads(StepScalars s, float[] p, int po, float[] g, int go, int count, float[] stripes) {
+        final float k = s.gradScale, wd = s.weightDecay;
+        final boolean coupled = s.coupledDecay;
+        for (int j = 0; j < count; j++) {
+            stripes[j] += absGrad(k, coupled, wd, p[po + j], g[go + j]);
+        }
+    }
+
+    private static float absGrad(float k, boolean coupled, float wd, float p, float g) {
+        float gi = g * k;
+        if (coupled) gi = Math.fma(wd, p, gi);
+        return Math.abs(gi);
     }
 }

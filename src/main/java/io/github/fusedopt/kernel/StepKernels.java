@@ -33,10 +33,13 @@ package io.github.fusedopt.kernel;
 public interface StepKernels {
 
     /** Elements per block of the {@code ‖g‖₁} summation. */
-    int NORM_BLOCK = 256;
+    int NORM_BLOCK = 4096;
 
-    /** Interleaved partial sums inside one block. */
-    int NORM_STRIPES = 16;
+    /**
+     * Interleaved partial sums inside one block: 64, so that each stripe adds only 16 elements per
+     * block and eight 8-lane chains of adds run side by side.
+     */
+    int NORM_STRIPES = 64;
 
     /** Elements per chunk: block sums are added in {@code double} chunk by chunk. */
     int NORM_CHUNK = 65_536;
@@ -62,9 +65,9 @@ public interface StepKernels {
     /**
      * The float sum of {@code |g|} (preprocessed) over one block {@code [from, to)}, where
      * {@code from} is a multiple of {@link #NORM_BLOCK} and {@code to − from ≤ NORM_BLOCK}:
-     * element {@code i} goes into stripe {@code i mod 16}, each stripe adds its elements in index
-     * order starting from {@code +0}, and the 16 stripe sums {@code s[0..15]} are combined by
-     * halving: {@code s[j] ← s[j] + s[j + h]} for {@code h = 8, 4, 2, 1}; the result is
+     * element {@code i} goes into stripe {@code (i − from) mod 64}, each stripe adds its elements in
+     * index order starting from {@code +0}, and the 64 stripe sums {@code s[0..63]} are combined by
+     * halving: {@code s[j] ← s[j] + s[j + h]} for {@code h = 32, 16, 8, 4, 2, 1}; the result is
      * {@code s[0]}.
      */
     float l1NormBlock(StepScalars s, float[] p, int po, float[] g, int go, int from, int to);

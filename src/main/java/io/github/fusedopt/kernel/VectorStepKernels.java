@@ -1,7 +1,6 @@
 package io.github.fusedopt.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,9 +14,8 @@ final class VectorStepKernels implements StepKernels {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
-    /** The norm's 16 stripes are one to four vectors; wider machines use a 512-bit species. */
-    private static final VectorSpecies<Float> NORM_SPECIES =
-            LANES > NORM_STRIPES ? FloatVector.SPECIES_512 : SPECIES;
+    /** The norm's 64 stripes are eight 256-bit vectors; narrower machines use the scalar norm. */
+    private static final VectorSpecies<Float> NORM_SPECIES = FloatVector.SPECIES_256;
     private static final int NORM_LANES = NORM_SPECIES.length();
 
     VectorStepKernels() {
@@ -96,10 +94,11 @@ final class VectorStepKernels implements StepKernels {
         final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
         final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
         final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         for (int i = 0; i < n; i += LANES) {
             FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
+            if (scaled) gi = gi.mul(k);
             if (coupled) gi = wd.fma(pi, gi);
             if (decoupled) pi = pi.mul(decay);
             FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
@@ -122,10 +121,11 @@ final class VectorStepKernels implements StepKernels {
         final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
         final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
         final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         for (int i = 0; i < n; i += LANES) {
             FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
+            if (scaled) gi = gi.mul(k);
             if (coupled) gi = wd.fma(pi, gi);
             if (decoupled) pi = pi.mul(decay);
             FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
@@ -148,10 +148,11 @@ final class VectorStepKernels implements StepKernels {
         final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
         final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
         final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         for (int i = 0; i < n; i += LANES) {
             FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
+            if (scaled) gi = gi.mul(k);
             if (coupled) gi = wd.fma(pi, gi);
             if (decoupled) pi = pi.mul(decay);
             FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
@@ -177,10 +178,11 @@ final class VectorStepKernels implements StepKernels {
         final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
         final FloatVector sqrtBc2 = FloatVector.broadcast(SPECIES, s.sqrtBc2);
         final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         for (int i = 0; i < n; i += LANES) {
             FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i).mul(k);
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
+            if (scaled) gi = gi.mul(k);
             if (coupled) gi = wd.fma(pi, gi);
             if (decoupled) pi = pi.mul(decay);
             gi = norm.mul(gi);
@@ -195,54 +197,69 @@ final class VectorStepKernels implements StepKernels {
 
     @Override
     public float l1NormBlock(StepScalars s, float[] p, int po, float[] g, int go, int from, int to) {
+        if (LANES < NORM_LANES) {
+            return ScalarStepKernels.INSTANCE.l1NormBlock(s, p, po, g, go, from, to);
+        }
         final FloatVector k = FloatVector.broadcast(NORM_SPECIES, s.gradScale);
         final FloatVector wd = FloatVector.broadcast(NORM_SPECIES, s.weightDecay);
         final boolean coupled = s.coupledDecay;
+        // g·1 is g, so an unscaled gradient skips the product: same bits, one load port op less.
+        final boolean scaled = s.gradScale != 1f;
         final FloatVector zero = FloatVector.zero(NORM_SPECIES);
-        // Stripe j lives in lane j % NORM_LANES of accumulator j / NORM_LANES.
-        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+        // Stripe j lives in lane j % 8 of accumulator j / 8: eight independent chains of adds.
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
         final int fullEnd = from + ((to - from) & -NORM_STRIPES);
         int i = from;
         for (; i < fullEnd; i += NORM_STRIPES) {
-            a0 = a0.add(absGrad(k, wd, coupled, p, po, g, go, i));
-            if (NORM_LANES <= 8) a1 = a1.add(absGrad(k, wd, coupled, p, po, g, go, i + NORM_LANES));
-            if (NORM_LANES <= 4) {
-                a2 = a2.add(absGrad(k, wd, coupled, p, po, g, go, i + 2 * NORM_LANES));
-                a3 = a3.add(absGrad(k, wd, coupled, p, po, g, go, i + 3 * NORM_LANES));
-            }
+            a0 = a0.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i));
+            a1 = a1.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i + 8));
+            a2 = a2.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i + 16));
+            a3 = a3.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i + 24));
+            a4 = a4.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i + 32));
+            a5 = a5.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i + 40));
+            a6 = a6.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i + 48));
+            a7 = a7.add(absGrad(k, scaled, wd, coupled, p, po, g, go, i + 56));
         }
         if (i < to) {
-            // Masked-off lanes load +0 and add +0, which leaves every stripe's bits unchanged.
-            a0 = a0.add(absGrad(k, wd, coupled, p, po, g, go, i, to));
-            if (NORM_LANES <= 8) a1 = a1.add(absGrad(k, wd, coupled, p, po, g, go, i + NORM_LANES, to));
-            if (NORM_LANES <= 4) {
-                a2 = a2.add(absGrad(k, wd, coupled, p, po, g, go, i + 2 * NORM_LANES, to));
-                a3 = a3.add(absGrad(k, wd, coupled, p, po, g, go, i + 3 * NORM_LANES, to));
-            }
+            // A partial last group adds one element to each of its first stripes: the same float
+            // adds done lane by lane on the stripes spilled to scratch (masked loads here cost C2
+            // its inlining budget and box vectors).
+            float[] t = s.tailScratch(NORM_STRIPES);
+            a0.intoArray(t, 0);
+            a1.intoArray(t, 8);
+            a2.intoArray(t, 16);
+            a3.intoArray(t, 24);
+            a4.intoArray(t, 32);
+            a5.intoArray(t, 40);
+            a6.intoArray(t, 48);
+            a7.intoArray(t, 56);
+            ScalarStepKernels.addAbsGrads(s, p, po + i, g, go + i, to - i, t);
+            a0 = FloatVector.fromArray(NORM_SPECIES, t, 0);
+            a1 = FloatVector.fromArray(NORM_SPECIES, t, 8);
+            a2 = FloatVector.fromArray(NORM_SPECIES, t, 16);
+            a3 = FloatVector.fromArray(NORM_SPECIES, t, 24);
+            a4 = FloatVector.fromArray(NORM_SPECIES, t, 32);
+            a5 = FloatVector.fromArray(NORM_SPECIES, t, 40);
+            a6 = FloatVector.fromArray(NORM_SPECIES, t, 48);
+            a7 = FloatVector.fromArray(NORM_SPECIES, t, 56);
         }
-        FloatVector x = switch (NORM_LANES) {
-            case 16 -> a0;
-            case 8 -> a0.add(a1);
-            default -> a0.add(a2).add(a1.add(a3));
-        };
-        for (int h = Math.min(NORM_LANES, NORM_STRIPES) / 2; h > 0; h /= 2) {
+        // The halving tree: h = 32, 16, 8 across accumulators, then 4, 2, 1 across lanes.
+        FloatVector x = a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7)));
+        for (int h = NORM_LANES / 2; h > 0; h /= 2) {
             x = x.add(x.slice(h));
         }
         return x.lane(0);
     }
 
-    private static FloatVector absGrad(FloatVector k, FloatVector wd, boolean coupled,
+    private static FloatVector absGrad(FloatVector k, boolean scaled, FloatVector wd, boolean coupled,
                                        float[] p, int po, float[] g, int go, int i) {
-        FloatVector gi = FloatVector.fromArray(NORM_SPECIES, g, go + i).mul(k);
-        if (coupled) gi = wd.fma(FloatVector.fromArray(NORM_SPECIES, p, po + i), gi);
-        return gi.abs();
-    }
-
-    private static FloatVector absGrad(FloatVector k, FloatVector wd, boolean coupled,
-                                       float[] p, int po, float[] g, int go, int i, int to) {
-        VectorMask<Float> inRange = NORM_SPECIES.indexInRange(i, to);
-        FloatVector gi = FloatVector.fromArray(NORM_SPECIES, g, go + i, inRange).mul(k);
-        if (coupled) gi = wd.fma(FloatVector.fromArray(NORM_SPECIES, p, po + i, inRange), gi);
+        FloatVector gi = FloatVector.fromArray(NORM_SPECIES, g, go + i);
+        if (scaled) {
+            gi = gi.mul(k);
+        }
+        if (coupled) {
+            gi = wd.fma(FloatVector.fromArray(NORM_SPECIES, p, po + i), gi);
+        }
         return gi.abs();
     }
 }

@@ -64,7 +64,7 @@ class GradNormTest {
         assertEquals(11.0, KERNELS.gradL1Norm(s, p, 0, g, 0, 3));
     }
 
-    /** The order written out independently: 16 stripe arrays, an explicit halving, double sums. */
+    /** The order written out independently: 64 stripe arrays, an explicit halving, double sums. */
     private static double documentedOrder(float[] g) {
         double total = 0;
         for (int chunk = 0; chunk < g.length; chunk += StepKernels.NORM_CHUNK) {
@@ -74,9 +74,9 @@ class GradNormTest {
                 float[] stripes = new float[StepKernels.NORM_STRIPES];
                 int end = Math.min(Math.min(g.length, chunk + StepKernels.NORM_CHUNK), block + StepKernels.NORM_BLOCK);
                 for (int i = block; i < end; i++) {
-                    stripes[(i - block) % 16] += Math.abs(g[i]);
+                    stripes[(i - block) % 64] += Math.abs(g[i]);
                 }
-                for (int h = 8; h >= 1; h /= 2) {
+                for (int h = 32; h >= 1; h /= 2) {
                     for (int j = 0; j < h; j++) {
                         stripes[j] += stripes[j + h];
                     }

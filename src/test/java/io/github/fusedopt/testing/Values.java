@@ -22,9 +22,9 @@ public final class Values {
     /** Primes up to 5000. */
     public static final int[] PRIMES = IntStream.rangeClosed(2, 5000).filter(Values::isPrime).toArray();
 
-    /** Lengths around the vector widths of 4, 8 and 16 lanes and the norm's 16-stripe, 256-element blocks. */
+    /** Lengths around the vector widths of 4, 8 and 16 lanes and the norm's 64-stripe, 1024-element blocks. */
     public static final int[] EDGE_LENGTHS = IntStream.concat(
-            IntStream.of(0, 1, 2, 3, 255, 256, 257, 511, 512, 513, 1021, 4099),
+            IntStream.of(0, 1, 2, 3, 63, 64, 65, 127, 1023, 1024, 1025, 2047, 2048, 2049, 4099),
             IntStream.of(4, 8, 16, 32).flatMap(l -> IntStream.of(l - 1, l, l + 1, 2 * l - 1, 2 * l, 2 * l + 1)))
             .distinct().sorted().toArray();
 
