@@ -26,11 +26,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One full optimizer step over {@code size} elements per operation; multiply ops/s by
- * {@code size} for elements/s. {@code impl} picks the kernels through
- * {@code -Dfusedopt.kernels}, which is read once per JVM, so every parameter combination must run
- * in its own fork (the default here).
+ * {@code size} for elements/s and by {@link #bytesPerElement} for the memory traffic.
+ * {@code impl} picks the kernels through {@code -Dfusedopt.kernels}, which is read once per JVM,
+ * so every parameter combination must run in its own fork (JMH's default).
  *
- * <p>A smoke benchmark for now; the full suite and its report are a later issue.
+ * <p>The arrays are allocated as a framework would allocate them (parameters and gradients, then
+ * the state), with no control over their placement; see the README on alignment.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,7 +42,7 @@ public class StepBenchmark {
     @Param({"adam", "adamw", "eadam", "adabelief", "adaml", "adal"})
     public String optimizer;
 
-    @Param({"4096"})
+    @Param({"1024", "4096", "4097", "65536", "1048576", "16777216"})
     public int size;
 
     @Param({"vector", "scalar"})
@@ -52,6 +53,11 @@ public class StepBenchmark {
     private float[] params;
     private float[] grads;
     private double loss;
+
+    /** Bytes read and written per element: p, g, m, v in and p, m, v out; AdaL reads g twice. */
+    public static int bytesPerElement(String optimizer) {
+        return optimizer.equals("adal") ? 32 : 28;
+    }
 
     @Setup(Level.Trial)
     public void setUp() {

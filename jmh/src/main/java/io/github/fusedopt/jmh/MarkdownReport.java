@@ -1,0 +1,69 @@
+package io.github.fusedopt.jmh;
+
+import java.util.Locale;
+
+/** The report as Markdown: what it ran on, the table, the bandwidth, and the targets. */
+final class MarkdownReport {
+
+    private MarkdownReport() {
+    }
+
+    static String render(Summary summary, String command) {
+        StringBuilder out = new StringBuilder();
+        out.append("Machine: ").append(summary.machine().describe()).append("  \n");
+        Suite suite = summary.suite();
+        out.append(String.format(Locale.ROOT,
+                "Each figure is the median of %d × %s iterations per fork, %d fork(s), after %d × %s of warm-up. "
+                        + "Command: `%s`.%n%n",
+                suite.iterations(), suite.iteration(), suite.forks(), suite.warmupIterations(), suite.warmup(), command));
+
+        out.append("| optimizer | size | vector G elem/s | GB/s | bandwidth share | C2 scalar G elem/s | vector / scalar | B/op |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Summary.Row row : summary.rows()) {
+            out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f | %s | %.2f | %.2f× | %s |%n",
+                    row.optimizer(), row.size(), row.vectorElementsPerSecond() / 1e9, row.gigabytesPerSecond(),
+                    Summary.percent(row.bandwidthShare()), row.scalarElementsPerSecond() / 1e9, row.vectorOverScalar(),
+                    Double.isNaN(row.bytesAllocatedPerOp()) ? "–"
+                            : String.format(Locale.ROOT, "%.2f", row.bytesAllocatedPerOp())));
+        }
+
+        if (!summary.trulyScalar().isEmpty()) {
+            out.append("\nTruly scalar (`impl=scalar`, `-XX:-UseSuperWord`):\n\n");
+            out.append("| optimizer | size | truly scalar G elem/s | vector / truly scalar |\n|---|---:|---:|---:|\n");
+            for (Measurement slow : summary.trulyScalar()) {
+                String optimizer = slow.params().get("optimizer");
+                double vector = summary.step(optimizer, slow.size(), "vector")
+                        .map(Measurement::elementsPerSecond).orElse(Double.NaN);
+                out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f× |%n", optimizer, slow.size(),
+                        slow.elementsPerSecond() / 1e9, vector / slow.elementsPerSecond()));
+            }
+        }
+
+        out.append(String.format(Locale.ROOT, "%nBandwidth share: the step's bytes/s (28 B per element, AdaL 32) over the "
+                + "in-place kernel's at the same size. B/op: `gc.alloc.rate.norm`; above %d elements it is mostly JMH's "
+                + "own few kilobytes per iteration spread over few ops.%n", Summary.ALLOCATION_CHECK_MAX_SIZE));
+        out.append("\nIn-place bandwidth (`b[i] += s·c[i]`, 12 B per element):\n\n");
+        out.append("| size | GB/s |\n|---:|---:|\n");
+        for (int size : summary.sizes()) {
+            out.append(String.format(Locale.ROOT, "| %d | %.1f |%n", size, summary.bandwidthBytesPerSecond(size) / 1e9));
+        }
+
+        if (!summary.peers().isEmpty()) {
+            out.append("\nPeers, Adam (`PeerBenchmark`, built with `-Ppeers`):\n\n");
+            out.append("| library | size | G elem/s | fusedopt adam (vector) / library |\n|---|---:|---:|---:|\n");
+            for (Measurement peer : summary.peers()) {
+                double ours = summary.step("adam", peer.size(), "vector")
+                        .map(Measurement::elementsPerSecond).orElse(Double.NaN);
+                out.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.1f× |%n", peer.params().get("peer"),
+                        peer.size(), peer.elementsPerSecond() / 1e9, ours / peer.elementsPerSecond()));
+            }
+        }
+
+        out.append("\nTargets:\n\n| target | bar | measured | met |\n|---|---|---|---|\n");
+        for (Summary.Target target : summary.targets()) {
+            out.append("| ").append(target.name()).append(" | ").append(target.bar()).append(" | ")
+                    .append(target.measured()).append(" | ").append(target.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.fusedopt.jmh;
+
+import org.openjdk.jmh.runner.RunnerException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark report: runs {@link StepBenchmark} (vector and scalar), the truly scalar baseline
+ * and {@link BandwidthBenchmark}, prints a Markdown table and writes {@code report.md},
+ * {@code report.json}, {@code throughput.png} and JMH's raw JSON into one folder.
+ *
+ * <pre>
+ * Report [--out=DIR] [--optimizers=adam,adal] [--sizes=4096,16777216] [--scalar-sizes=4096] [--quick] [--peers]
+ * </pre>
+ * {@code --quick} checks the pipeline with very short runs; its figures mean nothing.
+ * {@code --peers} also times ND4J's and Tribuo's Adam, and needs the jar built with {@code -Ppeers}.
+ */
+public final class Report {
+
+    private static final List<String> OPTIMIZERS = List.of("adam", "adamw", "eadam", "adabelief", "adaml", "adal");
+    private static final List<Integer> SIZES = List.of(1024, 4096, 4097, 65536, 1048576, 16777216);
+
+    private static final List<String> KNOWN_OPTIONS =
+            List.of("--out", "--optimizers", "--sizes", "--scalar-sizes", "--quick", "--peers");
+
+    private Report() {
+    }
+
+    public static void main(String[] args) throws IOException, RunnerException {
+        Map<String, String> options = parse(args);
+        Path out = Path.of(options.getOrDefault("out", "results"));
+        List<String> optimizers = list(options.get("optimizers"), OPTIMIZERS);
+        List<Integer> sizes = list(options.get("sizes"), SIZES).stream().map(Integer::valueOf).sorted().toList();
+        List<Integer> scalarSizes = list(options.get("scalar-sizes"), List.of(Summary.CACHE_SIZE)).stream()
+                .map(Integer::valueOf).toList();
+        Suite suite = options.containsKey("quick") ? Suite.quick() : Suite.standard();
+        Files.createDirectories(out);
+
+        String[] optimizerParam = optimizers.toArray(String[]::new);
+        List<Measurement> steps = suite.run("StepBenchmark",
+                Map.of("optimizer", optimizerParam, "size", strings(sizes), "impl", new String[] {"vector", "scalar"}),
+                List.of(Suite.VECTOR_MODULE), true, out.resolve("jmh-step.json"));
+        List<Measurement> trulyScalar = suite.run("StepBenchmark",
+                Map.of("optimizer", optimizerParam, "size", strings(scalarSizes), "impl", new String[] {"scalar"}),
+                List.of(Suite.VECTOR_MODULE, "-XX:-UseSuperWord"), false, out.resolve("jmh-truly-scalar.json"));
+        List<Measurement> bandwidth = suite.run("BandwidthBenchmark", Map.of("size", strings(sizes)),
+                List.of(), false, out.resolve("jmh-bandwidth.json"));
+
+        List<Measurement> peers = List.of();
+        if (options.containsKey("peers")) {
+            peers = suite.run("PeerBenchmark", Map.of("peer", new String[] {"nd4j", "tribuo"}, "size", strings(sizes)),
+                    List.of(), false, out.resolve("jmh-peers.json"));
+        }
+
+        Summary summary = new Summary(Machine.current(), suite, optimizers, sizes, steps, trulyScalar, bandwidth, peers);
+        String command = ("Report " + String.join(" ", args)).trim().replaceAll("\\s+", " ");
+        String markdown = MarkdownReport.render(summary, command.strip());
+        Files.writeString(out.resolve("report.md"), markdown);
+        Files.writeString(out.resolve("report.json"), JsonReport.render(summary));
+        ThroughputChart.write(summary, out.resolve("throughput.png"));
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        // Maven passes its report.options property as one argument, possibly holding several.
+        for (String arg : String.join(" ", args).trim().split("\\s+")) {
+            if (arg.isEmpty()) {
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String key = eq < 0 ? arg : arg.substring(0, eq);
+            if (!KNOWN_OPTIONS.contains(key)) {
+                throw new IllegalArgumentException("unknown option " + arg + "; known: " + KNOWN_OPTIONS);
+            }
+            options.put(key.substring(2), eq < 0 ? "" : arg.substring(eq + 1));
+        }
+        return options;
+    }
+
+    private static <T> List<String> list(String value, List<T> defaults) {
+        if (value == null) {
+            List<String> strings = new ArrayList<>();
+            defaults.forEach(d -> strings.add(String.valueOf(d)));
+            return strings;
+        }
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String[] strings(List<Integer> values) {
+        return values.stream().map(String::valueOf).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.fusedopt.jmh;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How long each benchmark runs, and the JMH runs of the report: each takes a benchmark, its
+ * parameters and extra JVM flags, writes JMH's own JSON, and returns medians.
+ *
+ * @param forks forks per parameter combination
+ * @param warmupIterations warm-up iterations per fork
+ * @param warmup length of one warm-up iteration
+ * @param iterations measured iterations per fork
+ * @param iteration length of one measured iteration
+ */
+record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, TimeValue iteration) {
+
+    static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+
+    /** The default run: about 5.5 s per fork. */
+    static Suite standard() {
+        return new Suite(1, 2, TimeValue.seconds(1), 5, TimeValue.milliseconds(500));
+    }
+
+    /** A check that the pipeline works, not a measurement. */
+    static Suite quick() {
+        return new Suite(1, 1, TimeValue.milliseconds(300), 2, TimeValue.milliseconds(200));
+    }
+
+    List<Measurement> run(String benchmark, Map<String, String[]> params, List<String> jvmArgs,
+                          boolean profileAllocation, Path jmhJson) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("\\." + benchmark + "\\.")
+                .forks(forks)
+                .warmupIterations(warmupIterations)
+                .warmupTime(warmup)
+                .measurementIterations(iterations)
+                .measurementTime(iteration)
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+                .resultFormat(ResultFormatType.JSON)
+                .result(jmhJson.toString());
+        params.forEach(options::param);
+        if (profileAllocation) {
+            options.addProfiler(GCProfiler.class);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        List<Measurement> measurements = new ArrayList<>();
+        for (RunResult result : results) {
+            measurements.add(measurement(benchmark, result));
+        }
+        return measurements;
+    }
+
+    private static Measurement measurement(String benchmark, RunResult result) {
+        Map<String, String> params = new TreeMap<>();
+        for (String key : result.getParams().getParamsKeys()) {
+            params.put(key, result.getParams().getParam(key));
+        }
+        List<Double> scores = new ArrayList<>();
+        for (BenchmarkResult fork : result.getBenchmarkResults()) {
+            for (IterationResult iteration : fork.getIterationResults()) {
+                scores.add(iteration.getPrimaryResult().getScore());
+            }
+        }
+        Result<?> allocation = result.getAggregatedResult().getSecondaryResults().get("gc.alloc.rate.norm");
+        return new Measurement(benchmark, params, Stats.median(scores), List.copyOf(scores),
+                allocation == null ? Double.NaN : allocation.getScore());
+    }
+}
