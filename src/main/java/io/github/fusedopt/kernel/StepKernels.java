@@ -25,7 +25,9 @@ package io.github.fusedopt.kernel;
  *              q ← (v == 0 ? 0 : S.sqrtBc2 / √v)
  *              p ← fma(−S.stepSize, m·(q + ε), p)
  * </pre>
- * with {@code c1 = S.gradCoeff} and {@code c2 = S.gradSquareCoeff}.
+ * with {@code c1 = S.gradCoeff} and {@code c2 = S.gradSquareCoeff}. A kernel may skip a product
+ * with {@code S.gradScale = 1}: it changes no value (NaN payloads aside, which the kernels do not
+ * promise to keep).
  *
  * <p>{@link #gradL1Norm} sums {@code |g|} (after preprocessing) in a fixed order that does not
  * depend on the implementation, the vector width or the caller; see its documentation.
