@@ -30,6 +30,8 @@ public final class StepScalars {
     float stepSize;
     float gradNormScale = 1f;
     private float[] tailScratch;
+    private final BiasCorrection firstBias = new BiasCorrection();
+    private final BiasCorrection secondBias = new BiasCorrection();
 
     /** The rate as the kernels apply it: rounded to float. */
     public static double asApplied(double beta) {
@@ -57,8 +59,8 @@ public final class StepScalars {
     /** Adam: {@code α/bc1}, {@code 1/√bc2} and the moment coefficients for step {@code t}. */
     public void adam(double learningRate, double beta1, double beta2, double eps, long t) {
         moments(beta1, beta2, 1, eps);
-        this.invSqrtBc2 = (float) (1 / Math.sqrt(biasCorrection(beta2, t)));
-        this.stepSize = (float) (learningRate / biasCorrection(beta1, t));
+        this.invSqrtBc2 = (float) (1 / Math.sqrt(secondBias.at(asApplied(beta2), t)));
+        this.stepSize = (float) (learningRate / firstBias.at(asApplied(beta1), t));
     }
 
     /**
@@ -70,7 +72,9 @@ public final class StepScalars {
     public void eadam(double learningRate, double beta1, double beta2, double eps, long t,
                       double lossScale) {
         moments(beta1, beta2, lossScale, eps);
-        this.stepSize = (float) (learningRate * Math.sqrt(biasCorrection(beta2, t)) / biasCorrection(beta1, t));
+        double bc1 = firstBias.at(asApplied(beta1), t);
+        double bc2 = secondBias.at(asApplied(beta2), t);
+        this.stepSize = (float) (learningRate * Math.sqrt(bc2) / bc1);
     }
 
     /** AdaBelief: as Adam; the kernel applies the coefficient of {@code g²} to {@code (g − m)²}. */
@@ -86,8 +90,8 @@ public final class StepScalars {
                      boolean anneal) {
         moments(beta1, beta2, 1, eps);
         double alphaT = anneal ? learningRate / Math.sqrt((double) t) : learningRate;
-        this.sqrtBc2 = (float) Math.sqrt(biasCorrection(beta2, t));
-        this.stepSize = (float) (alphaT / biasCorrection(beta1, t));
+        this.sqrtBc2 = (float) Math.sqrt(secondBias.at(asApplied(beta2), t));
+        this.stepSize = (float) (alphaT / firstBias.at(asApplied(beta1), t));
     }
 
     /** AdaL's {@code k_t = ‖g‖₁}, the factor applied to the preprocessed gradient. */
@@ -101,11 +105,6 @@ public final class StepScalars {
             tailScratch = new float[length];
         }
         return tailScratch;
-    }
-
-    /** {@code 1 − β_f^t}. */
-    private static double biasCorrection(double beta, long t) {
-        return 1 - Math.pow(asApplied(beta), t);
     }
 
     private void moments(double beta1, double beta2, double gradSquareScale, double eps) {
