@@ -43,19 +43,25 @@ public final class Report {
         Suite suite = options.containsKey("quick") ? Suite.quick() : Suite.standard();
         Files.createDirectories(out);
 
-        String[] optimizerParam = optimizers.toArray(String[]::new);
-        List<Measurement> steps = suite.run("StepBenchmark",
-                Map.of("optimizer", optimizerParam, "size", strings(sizes), "impl", new String[] {"vector", "scalar"}),
-                List.of(Suite.VECTOR_MODULE), true, out.resolve("jmh-step.json"));
+        List<Map<String, String[]>> pairs = new ArrayList<>();
+        for (String optimizer : optimizers) {
+            for (int size : sizes) {
+                pairs.add(Map.of("optimizer", new String[] {optimizer}, "size", new String[] {String.valueOf(size)},
+                        "impl", new String[] {"vector", "scalar"}));
+            }
+        }
+        List<Measurement> steps = suite.run("StepBenchmark", pairs, List.of(Suite.VECTOR_MODULE), true,
+                out.resolve("jmh-step.json"));
         List<Measurement> trulyScalar = suite.run("StepBenchmark",
-                Map.of("optimizer", optimizerParam, "size", strings(scalarSizes), "impl", new String[] {"scalar"}),
+                List.of(Map.of("optimizer", optimizers.toArray(String[]::new), "size", strings(scalarSizes),
+                        "impl", new String[] {"scalar"})),
                 List.of(Suite.VECTOR_MODULE, "-XX:-UseSuperWord"), false, out.resolve("jmh-truly-scalar.json"));
-        List<Measurement> bandwidth = suite.run("BandwidthBenchmark", Map.of("size", strings(sizes)),
+        List<Measurement> bandwidth = suite.run("BandwidthBenchmark", List.of(Map.of("size", strings(sizes))),
                 List.of(), false, out.resolve("jmh-bandwidth.json"));
-
         List<Measurement> peers = List.of();
         if (options.containsKey("peers")) {
-            peers = suite.run("PeerBenchmark", Map.of("peer", new String[] {"nd4j", "tribuo"}, "size", strings(sizes)),
+            peers = suite.run("PeerBenchmark",
+                    List.of(Map.of("peer", new String[] {"nd4j", "tribuo"}, "size", strings(sizes))),
                     List.of(), false, out.resolve("jmh-peers.json"));
         }
 

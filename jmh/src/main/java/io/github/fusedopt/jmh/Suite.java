@@ -5,6 +5,7 @@ import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -12,16 +13,19 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * How long each benchmark runs, and the JMH runs of the report: each takes a benchmark, its
- * parameters and extra JVM flags, writes JMH's own JSON, and returns medians.
+ * parameter sets and extra JVM flags, writes JMH's own JSON, and returns medians.
  *
  * @param forks forks per parameter combination
  * @param warmupIterations warm-up iterations per fork
@@ -43,23 +47,33 @@ record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, 
         return new Suite(1, 1, TimeValue.milliseconds(300), 2, TimeValue.milliseconds(200));
     }
 
-    List<Measurement> run(String benchmark, Map<String, String[]> params, List<String> jvmArgs,
-                          boolean profileAllocation, Path jmhJson) throws RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include("\\." + benchmark + "\\.")
-                .forks(forks)
-                .warmupIterations(warmupIterations)
-                .warmupTime(warmup)
-                .measurementIterations(iterations)
-                .measurementTime(iteration)
-                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
-                .resultFormat(ResultFormatType.JSON)
-                .result(jmhJson.toString());
-        params.forEach(options::param);
-        if (profileAllocation) {
-            options.addProfiler(GCProfiler.class);
+    /**
+     * Runs {@code benchmark} once per parameter set, in the given order, and writes all results to
+     * one JMH JSON file. Separate sets keep the forks that are compared with each other (the two
+     * {@code impl}s of one optimizer and size) next to each other in time, so that a noisy
+     * neighbour on the machine hits both rather than one.
+     */
+    List<Measurement> run(String benchmark, List<Map<String, String[]>> paramSets, List<String> jvmArgs,
+                          boolean profileAllocation, Path jmhJson) throws RunnerException, IOException {
+        List<RunResult> results = new ArrayList<>();
+        for (Map<String, String[]> params : paramSets) {
+            ChainedOptionsBuilder options = new OptionsBuilder()
+                    .include("\\." + benchmark + "\\.")
+                    .forks(forks)
+                    .warmupIterations(warmupIterations)
+                    .warmupTime(warmup)
+                    .measurementIterations(iterations)
+                    .measurementTime(iteration)
+                    .jvmArgsAppend(jvmArgs.toArray(String[]::new));
+            params.forEach(options::param);
+            if (profileAllocation) {
+                options.addProfiler(GCProfiler.class);
+            }
+            results.addAll(new Runner(options.build()).run());
         }
-        Collection<RunResult> results = new Runner(options.build()).run();
+        try (PrintStream out = new PrintStream(Files.newOutputStream(jmhJson), false, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(results);
+        }
         List<Measurement> measurements = new ArrayList<>();
         for (RunResult result : results) {
             measurements.add(measurement(benchmark, result));
