@@ -13,8 +13,8 @@ final class MarkdownReport {
         out.append("Machine: ").append(summary.machine().describe()).append("  \n");
         Suite suite = summary.suite();
         out.append(String.format(Locale.ROOT,
-                "Each figure is the median of %d × %s iterations per fork, %d fork(s), after %d × %s of warm-up. "
-                        + "Command: `%s`.%n%n",
+                "Each figure is the better of %3$d forks, each fork the median of its %1$d × %2$s iterations after %4$d × %5$s of warm-up. "
+                        + "Command: `%6$s`.%n%n",
                 suite.iterations(), suite.iteration(), suite.forks(), suite.warmupIterations(), suite.warmup(), command));
 
         out.append("| optimizer | size | vector G elem/s | GB/s | bandwidth share | C2 scalar G elem/s | vector / scalar | B/op |\n");

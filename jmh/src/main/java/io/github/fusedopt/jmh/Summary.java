@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The report's figures: one row per optimizer and size, the bandwidth per size, and the targets of
- * the suite checked against them. All figures are medians of iterations.
+ * the suite checked against them. Every figure is a {@link Measurement}: the better of the forks' medians.
  *
  * @param machine where the figures come from
  * @param suite how long each benchmark ran
