@@ -41,11 +41,14 @@ final class MarkdownReport {
 
         out.append(String.format(Locale.ROOT, "%nBandwidth share: the step's bytes/s (28 B per element, AdaL 32) over the "
                 + "in-place kernel's at the same size. B/op: `gc.alloc.rate.norm`; above %d elements it is mostly JMH's "
-                + "own few kilobytes per iteration spread over few ops.%n", Summary.ALLOCATION_CHECK_MAX_SIZE));
+                + "own few kilobytes per iteration spread over fewer ops (compare the triad's, which cannot allocate).%n", Summary.ALLOCATION_CHECK_MAX_SIZE));
         out.append("\nIn-place bandwidth (`b[i] += s·c[i]`, 12 B per element):\n\n");
-        out.append("| size | GB/s |\n|---:|---:|\n");
+        out.append("| size | GB/s | B/op |\n|---:|---:|---:|\n");
         for (int size : summary.sizes()) {
-            out.append(String.format(Locale.ROOT, "| %d | %.1f |%n", size, summary.bandwidthBytesPerSecond(size) / 1e9));
+            double allocated = summary.bandwidth().stream().filter(m -> m.size() == size)
+                    .mapToDouble(Measurement::bytesAllocatedPerOp).findFirst().orElse(Double.NaN);
+            out.append(String.format(Locale.ROOT, "| %d | %.1f | %.2f |%n", size,
+                    summary.bandwidthBytesPerSecond(size) / 1e9, allocated));
         }
 
         if (!summary.peers().isEmpty()) {

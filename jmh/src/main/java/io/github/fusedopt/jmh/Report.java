@@ -57,7 +57,7 @@ public final class Report {
                         "impl", new String[] {"scalar"})),
                 List.of(Suite.VECTOR_MODULE, "-XX:-UseSuperWord"), false, out.resolve("jmh-truly-scalar.json"));
         List<Measurement> bandwidth = suite.run("BandwidthBenchmark", List.of(Map.of("size", strings(sizes))),
-                List.of(), false, out.resolve("jmh-bandwidth.json"));
+                List.of(), true, out.resolve("jmh-bandwidth.json"));
         List<Measurement> peers = List.of();
         if (options.containsKey("peers")) {
             peers = suite.run("PeerBenchmark",
