@@ -76,7 +76,7 @@ public final class Report {
         System.out.println("Written to " + out.toAbsolutePath());
     }
 
-    private static Map<String, String> parse(String[] args) {
+    static Map<String, String> parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         // Maven passes its report.options property as one argument, possibly holding several.
         for (String arg : String.join(" ", args).trim().split("\\s+")) {
