@@ -5,8 +5,9 @@ package io.github.fusedopt.kernel;
  * here once per step in {@code double} and rounded once to {@code float}.
  *
  * <p>This is the only place where bias corrections, step sizes and coefficients are derived. The
- * optimizers fill it; the kernels only read it. An instance is reused from step to step (it lives in
- * the optimizer state), so a step allocates nothing.
+ * optimizers fill it; the kernels read it, and use its scratch array for a last partial vector. An
+ * instance is reused from step to step (it lives in the optimizer state, which one thread steps at a
+ * time), so a step allocates nothing after the first.
  *
  * <p>The kernels multiply by {@code β1} and {@code β2} as floats, so everything that depends on them
  * is derived from those float values {@code β_f}: the coefficients {@code 1 − β_f} (exact for
