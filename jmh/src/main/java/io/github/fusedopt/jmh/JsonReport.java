@@ -2,6 +2,7 @@ package io.github.fusedopt.jmh;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** The report as JSON, for tools: the machine, every row, the bandwidth and the targets. */
 final class JsonReport {
@@ -17,54 +18,38 @@ final class JsonReport {
                 .append(", \"cores\": ").append(machine.cores())
                 .append(", \"jdk\": ").append(string(machine.jdk()))
                 .append(", \"vectorLanes\": ").append(machine.vectorLanes()).append("},\n");
-        out.append("  \"rows\": [\n");
-        List<Summary.Row> rows = summary.rows();
-        for (int i = 0; i < rows.size(); i++) {
-            Summary.Row row = rows.get(i);
-            out.append("    {\"optimizer\": ").append(string(row.optimizer()))
-                    .append(", \"size\": ").append(row.size())
-                    .append(", \"vectorElementsPerSecond\": ").append(number(row.vectorElementsPerSecond()))
-                    .append(", \"gigabytesPerSecond\": ").append(number(row.gigabytesPerSecond()))
-                    .append(", \"bandwidthShare\": ").append(number(row.bandwidthShare()))
-                    .append(", \"scalarElementsPerSecond\": ").append(number(row.scalarElementsPerSecond()))
-                    .append(", \"vectorOverScalar\": ").append(number(row.vectorOverScalar()))
-                    .append(", \"bytesAllocatedPerOp\": ").append(number(row.bytesAllocatedPerOp()))
-                    .append(i + 1 < rows.size() ? "},\n" : "}\n");
+        array(out, "rows", summary.rows(), row -> "{\"optimizer\": " + string(row.optimizer())
+                + ", \"size\": " + row.size()
+                + ", \"vectorElementsPerSecond\": " + number(row.vectorElementsPerSecond())
+                + ", \"gigabytesPerSecond\": " + number(row.gigabytesPerSecond())
+                + ", \"bandwidthShare\": " + number(row.bandwidthShare())
+                + ", \"scalarElementsPerSecond\": " + number(row.scalarElementsPerSecond())
+                + ", \"vectorOverScalar\": " + number(row.vectorOverScalar())
+                + ", \"bytesAllocatedPerOp\": " + number(row.bytesAllocatedPerOp()) + "}");
+        out.append(",\n");
+        array(out, "trulyScalar", summary.trulyScalar(), slow -> "{\"optimizer\": "
+                + string(slow.params().get("optimizer")) + ", \"size\": " + slow.size()
+                + ", \"elementsPerSecond\": " + number(slow.elementsPerSecond()) + "}");
+        out.append(",\n");
+        array(out, "bandwidth", summary.sizes(), size -> "{\"size\": " + size
+                + ", \"bytesPerSecond\": " + number(summary.bandwidthBytesPerSecond(size)) + "}");
+        out.append(",\n");
+        array(out, "peers", summary.peers(), peer -> "{\"peer\": " + string(peer.params().get("peer"))
+                + ", \"size\": " + peer.size() + ", \"elementsPerSecond\": " + number(peer.elementsPerSecond()) + "}");
+        out.append(",\n");
+        array(out, "targets", summary.targets(), target -> "{\"target\": " + string(target.name())
+                + ", \"bar\": " + string(target.bar()) + ", \"measured\": " + string(target.measured())
+                + ", \"met\": " + target.met() + "}");
+        return out.append("\n}\n").toString();
+    }
+
+    /** {@code "name": [ ... ]}, one object per line, without a trailing comma or line break. */
+    private static <T> void array(StringBuilder out, String name, List<T> items, Function<T, String> object) {
+        out.append("  ").append(string(name)).append(": [\n");
+        for (int i = 0; i < items.size(); i++) {
+            out.append("    ").append(object.apply(items.get(i))).append(i + 1 < items.size() ? ",\n" : "\n");
         }
-        out.append("  ],\n  \"trulyScalar\": [\n");
-        List<Measurement> slow = summary.trulyScalar();
-        for (int i = 0; i < slow.size(); i++) {
-            out.append("    {\"optimizer\": ").append(string(slow.get(i).params().get("optimizer")))
-                    .append(", \"size\": ").append(slow.get(i).size())
-                    .append(", \"elementsPerSecond\": ").append(number(slow.get(i).elementsPerSecond()))
-                    .append(i + 1 < slow.size() ? "},\n" : "}\n");
-        }
-        out.append("  ],\n  \"bandwidth\": [\n");
-        List<Integer> sizes = summary.sizes();
-        for (int i = 0; i < sizes.size(); i++) {
-            out.append("    {\"size\": ").append(sizes.get(i))
-                    .append(", \"bytesPerSecond\": ").append(number(summary.bandwidthBytesPerSecond(sizes.get(i))))
-                    .append(i + 1 < sizes.size() ? "},\n" : "}\n");
-        }
-        out.append("  ],\n  \"peers\": [\n");
-        List<Measurement> peers = summary.peers();
-        for (int i = 0; i < peers.size(); i++) {
-            out.append("    {\"peer\": ").append(string(peers.get(i).params().get("peer")))
-                    .append(", \"size\": ").append(peers.get(i).size())
-                    .append(", \"elementsPerSecond\": ").append(number(peers.get(i).elementsPerSecond()))
-                    .append(i + 1 < peers.size() ? "},\n" : "}\n");
-        }
-        out.append("  ],\n  \"targets\": [\n");
-        List<Summary.Target> targets = summary.targets();
-        for (int i = 0; i < targets.size(); i++) {
-            Summary.Target target = targets.get(i);
-            out.append("    {\"target\": ").append(string(target.name()))
-                    .append(", \"bar\": ").append(string(target.bar()))
-                    .append(", \"measured\": ").append(string(target.measured()))
-                    .append(", \"met\": ").append(target.met())
-                    .append(i + 1 < targets.size() ? "},\n" : "}\n");
-        }
-        return out.append("  ]\n}\n").toString();
+        out.append("  ]");
     }
 
     private static String number(double x) {

@@ -32,8 +32,7 @@ final class MarkdownReport {
             out.append("| optimizer | size | truly scalar G elem/s | vector / truly scalar |\n|---|---:|---:|---:|\n");
             for (Measurement slow : summary.trulyScalar()) {
                 String optimizer = slow.params().get("optimizer");
-                double vector = summary.step(optimizer, slow.size(), "vector")
-                        .map(Measurement::elementsPerSecond).orElse(Double.NaN);
+                double vector = summary.elementsPerSecond(optimizer, slow.size(), "vector");
                 out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f× |%n", optimizer, slow.size(),
                         slow.elementsPerSecond() / 1e9, vector / slow.elementsPerSecond()));
             }
@@ -45,8 +44,7 @@ final class MarkdownReport {
         out.append("\nIn-place bandwidth (`b[i] += s·c[i]`, 12 B per element):\n\n");
         out.append("| size | GB/s | B/op |\n|---:|---:|---:|\n");
         for (int size : summary.sizes()) {
-            double allocated = summary.bandwidth().stream().filter(m -> m.size() == size)
-                    .mapToDouble(Measurement::bytesAllocatedPerOp).findFirst().orElse(Double.NaN);
+            double allocated = summary.bandwidthAt(size).map(Measurement::bytesAllocatedPerOp).orElse(Double.NaN);
             out.append(String.format(Locale.ROOT, "| %d | %.1f | %.2f |%n", size,
                     summary.bandwidthBytesPerSecond(size) / 1e9, allocated));
         }
@@ -55,8 +53,7 @@ final class MarkdownReport {
             out.append("\nPeers, Adam (`PeerBenchmark`, built with `-Ppeers`):\n\n");
             out.append("| library | size | G elem/s | fusedopt adam (vector) / library |\n|---|---:|---:|---:|\n");
             for (Measurement peer : summary.peers()) {
-                double ours = summary.step("adam", peer.size(), "vector")
-                        .map(Measurement::elementsPerSecond).orElse(Double.NaN);
+                double ours = summary.elementsPerSecond("adam", peer.size(), "vector");
                 out.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.1f× |%n", peer.params().get("peer"),
                         peer.size(), peer.elementsPerSecond() / 1e9, ours / peer.elementsPerSecond()));
             }

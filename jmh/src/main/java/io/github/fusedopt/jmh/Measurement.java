@@ -1,6 +1,5 @@
 package io.github.fusedopt.jmh;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,11 +10,10 @@ import java.util.Map;
  * @param benchmark the simple benchmark name, {@code StepBenchmark} or {@code BandwidthBenchmark}
  * @param params the JMH parameters
  * @param opsPerSecond the highest of the fork medians
- * @param forkMedians each fork's median, in fork order
  * @param bytesAllocatedPerOp {@code gc.alloc.rate.norm}, or NaN when not profiled
  */
 record Measurement(String benchmark, Map<String, String> params, double opsPerSecond,
-                   List<Double> forkMedians, double bytesAllocatedPerOp) {
+                   double bytesAllocatedPerOp) {
 
     int size() {
         return Integer.parseInt(params.get("size"));

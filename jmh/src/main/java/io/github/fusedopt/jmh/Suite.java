@@ -99,7 +99,7 @@ record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, 
         }
         Result<?> allocation = result.getAggregatedResult().getSecondaryResults().get("gc.alloc.rate.norm");
         return new Measurement(benchmark, params, forkMedians.stream().mapToDouble(Double::doubleValue).max()
-                .orElse(Double.NaN), List.copyOf(forkMedians),
+                .orElse(Double.NaN),
                 allocation == null ? Double.NaN : allocation.getScore());
     }
 }

@@ -47,30 +47,34 @@ record Summary(Machine machine, Suite suite, List<String> optimizers, List<Integ
         List<Row> rows = new ArrayList<>();
         for (String optimizer : optimizers) {
             for (int size : sizes) {
-                Optional<Measurement> vector = step(optimizer, size, "vector");
-                Optional<Measurement> scalar = step(optimizer, size, "scalar");
-                double vectorRate = vector.map(Measurement::elementsPerSecond).orElse(Double.NaN);
-                double scalarRate = scalar.map(Measurement::elementsPerSecond).orElse(Double.NaN);
+                double vectorRate = elementsPerSecond(optimizer, size, "vector");
+                double scalarRate = elementsPerSecond(optimizer, size, "scalar");
                 double bytesPerSecond = vectorRate * StepBenchmark.bytesPerElement(optimizer);
                 rows.add(new Row(optimizer, size, vectorRate, bytesPerSecond / 1e9,
                         bytesPerSecond / bandwidthBytesPerSecond(size), scalarRate, vectorRate / scalarRate,
-                        vector.map(Measurement::bytesAllocatedPerOp).orElse(Double.NaN)));
+                        step(optimizer, size, "vector").map(Measurement::bytesAllocatedPerOp).orElse(Double.NaN)));
             }
         }
         return rows;
     }
 
+    Optional<Measurement> bandwidthAt(int size) {
+        return bandwidth.stream().filter(m -> m.size() == size).findFirst();
+    }
+
     double bandwidthBytesPerSecond(int size) {
-        return find(bandwidth, "", size, "").map(m -> m.elementsPerSecond() * BandwidthBenchmark.BYTES_PER_ELEMENT)
+        return bandwidthAt(size).map(m -> m.elementsPerSecond() * BandwidthBenchmark.BYTES_PER_ELEMENT)
                 .orElse(Double.NaN);
     }
 
     Optional<Measurement> step(String optimizer, int size, String impl) {
-        return find(steps, optimizer, size, impl);
+        return steps.stream().filter(m -> m.size() == size && optimizer.equals(m.params().get("optimizer"))
+                && impl.equals(m.params().get("impl"))).findFirst();
     }
 
-    Optional<Measurement> trulyScalar(String optimizer, int size) {
-        return find(trulyScalar, optimizer, size, "scalar");
+    /** {@code StepBenchmark}'s elements/s, NaN where the run is missing. */
+    double elementsPerSecond(String optimizer, int size, String impl) {
+        return step(optimizer, size, impl).map(Measurement::elementsPerSecond).orElse(Double.NaN);
     }
 
     List<Target> targets() {
@@ -131,12 +135,6 @@ record Summary(Machine machine, Suite suite, List<String> optimizers, List<Integ
     private static Optional<Row> row(List<Row> rows, String optimizer, int size) {
         return rows.stream().filter(r -> r.optimizer().equals(optimizer) && r.size() == size
                 && !Double.isNaN(r.vectorElementsPerSecond())).findFirst();
-    }
-
-    private static Optional<Measurement> find(List<Measurement> in, String optimizer, int size, String impl) {
-        return in.stream().filter(m -> m.size() == size
-                && optimizer.equals(m.params().getOrDefault("optimizer", ""))
-                && impl.equals(m.params().getOrDefault("impl", ""))).findFirst();
     }
 
     static String giga(double perSecond) {

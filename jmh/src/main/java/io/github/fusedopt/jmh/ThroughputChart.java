@@ -33,18 +33,11 @@ final class ThroughputChart {
 
         List<Integer> sizes = summary.sizes();
         double[] x = sizes.stream().mapToDouble(Integer::doubleValue).toArray();
-        List<Summary.Row> rows = summary.rows();
         for (String optimizer : summary.optimizers()) {
-            double[] y = sizes.stream().mapToDouble(size -> rows.stream()
-                    .filter(r -> r.optimizer().equals(optimizer) && r.size() == size)
-                    .mapToDouble(Summary.Row::vectorElementsPerSecond).findFirst().orElse(Double.NaN) / 1e9)
-                    .toArray();
-            chart.addSeries(optimizer, x, y);
+            chart.addSeries(optimizer, x, gigaPerSecond(summary, sizes, optimizer, "vector"));
         }
         if (summary.optimizers().contains("adam")) {
-            double[] scalar = sizes.stream().mapToDouble(size -> summary.step("adam", size, "scalar")
-                    .map(Measurement::elementsPerSecond).orElse(Double.NaN) / 1e9).toArray();
-            XYSeries series = chart.addSeries("adam, C2 scalar", x, scalar);
+            XYSeries series = chart.addSeries("adam, C2 scalar", x, gigaPerSecond(summary, sizes, "adam", "scalar"));
             series.setLineStyle(SeriesLines.DOT_DOT);
             series.setMarker(SeriesMarkers.NONE);
         }
@@ -55,5 +48,9 @@ final class ThroughputChart {
 
         String file = png.toString();
         BitmapEncoder.saveBitmap(chart, file.substring(0, file.length() - ".png".length()), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static double[] gigaPerSecond(Summary summary, List<Integer> sizes, String optimizer, String impl) {
+        return sizes.stream().mapToDouble(size -> summary.elementsPerSecond(optimizer, size, impl) / 1e9).toArray();
     }
 }
