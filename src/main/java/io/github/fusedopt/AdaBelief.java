@@ -1,6 +1,5 @@
 package io.github.fusedopt;
 
-import io.github.fusedopt.kernel.StepKernels;
 import io.github.fusedopt.kernel.StepScalars;
 
 /**
@@ -43,11 +42,6 @@ public final class AdaBelief extends GradientOptimizer {
         scalars.adaBelief(learningRate(), beta1(), beta2(), eps(), t);
     }
 
-    @Override
-    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
-                float[] grads, int gradsOffset, int length, double gradNorm) {
-        kernels.adaBelief(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
-    }
 
     /** Builds an {@link AdaBelief}; see the class documentation for the defaults. */
     public static final class Builder extends Optimizer.Builder<Builder> {

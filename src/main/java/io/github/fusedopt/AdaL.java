@@ -1,8 +1,9 @@
 package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.KernelProvider;
-import io.github.fusedopt.kernel.StepKernels;
 import io.github.fusedopt.kernel.StepScalars;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * AdaL (Zhang et al., arXiv 2107.01525): the gradient is scaled by its own l1 norm before the
@@ -31,10 +32,12 @@ import io.github.fusedopt.kernel.StepScalars;
 public final class AdaL extends GradientOptimizer {
 
     private final boolean anneal;
+    private final NormScope normScope;
 
     private AdaL(Builder builder) {
         super(builder);
         this.anneal = builder.anneal;
+        this.normScope = builder.normScope;
     }
 
     /**
@@ -49,6 +52,37 @@ public final class AdaL extends GradientOptimizer {
     /** Whether the learning rate is annealed as {@code α/√t}. */
     public boolean anneal() {
         return anneal;
+    }
+
+    /** What {@code ‖g‖₁} is taken over in a group step. */
+    public NormScope normScope() {
+        return normScope;
+    }
+
+    /**
+     * {@code ‖g‖₁} of a group's gradient after scaling and this optimizer's coupled decay: the sum,
+     * tensor by tensor in group order and in {@code double}, of each tensor's norm in the fixed
+     * order a step uses. A sharded trainer sums these over its shards (its own all-reduce) and passes
+     * the total to {@link #stepWithGradNorm(OptimizerState, double, TensorGroup, double, StepExecutor)}.
+     *
+     * @param group the tensors; nothing is written
+     * @param gradScale {@code k}, as the step will use it: finite, also as a float
+     * @return the norm
+     * @throws NullPointerException if {@code group} is null
+     * @throws IllegalArgumentException if {@code gradScale} is not finite
+     * @throws IllegalStateException if a bound segment's arena is closed or confined to another thread
+     */
+    public double gradL1Norm(TensorGroup group, double gradScale) {
+        Checks.notNull(group, "group");
+        Checks.finite(gradScale, "gradScale");
+        group.checkAccessible();
+        StepScalars scalars = new StepScalars();
+        prepareGradient(scalars, gradScale);
+        double total = 0;
+        for (int i = 0; i < group.tensorCount(); i++) {
+            total += group.tensor(i).gradL1Norm(KernelProvider.kernels(), scalars);
+        }
+        return total;
     }
 
     /**
@@ -91,6 +125,47 @@ public final class AdaL extends GradientOptimizer {
                 length, gradScale);
     }
 
+    /**
+     * One step over two segments with gradient scale {@code k} and a given {@code ‖g‖₁}; see
+     * {@link GradientOptimizer#step(OptimizerState, MemorySegment, MemorySegment)} for the rules on segments.
+     *
+     * @param state the tensor's state, on or off the heap
+     * @param gradL1Norm {@code ‖g‖₁} of the preprocessed gradient: finite, {@code ≥ 0}
+     * @param params the parameters, updated in place
+     * @param grads the gradients, read only
+     * @param gradScale {@code k}: finite, also as a float
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the norm or {@code gradScale} is rejected, or a segment
+     *         is rejected as in the gradient-only form
+     * @throws IllegalStateException if a segment's arena is closed or confined to another thread
+     */
+    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, MemorySegment params, MemorySegment grads,
+                                 double gradScale) {
+        checkGradNorm(gradL1Norm);
+        step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads, gradScale);
+    }
+
+    /**
+     * One step over a group in which every tensor uses the given {@code ‖g‖₁}, typically the
+     * global norm of a sharded model (see {@link #gradL1Norm(TensorGroup, double)}).
+     *
+     * @param state the group's state
+     * @param gradL1Norm {@code ‖g‖₁} of the preprocessed gradient: finite, {@code ≥ 0}
+     * @param group the tensors, updated in place
+     * @param gradScale {@code k}: finite, also as a float
+     * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the norm or {@code gradScale} is rejected, the state's
+     *         tensor count or lengths differ from the group's, or the state belongs to another optimizer
+     * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
+     *         confined to another thread
+     */
+    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, TensorGroup group, double gradScale,
+                                 StepExecutor executor) {
+        checkGradNorm(gradL1Norm);
+        step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, group, gradScale, executor);
+    }
+
     private static void checkGradNorm(double gradL1Norm) {
         Checks.nonNegative(gradL1Norm, "gradL1Norm");
     }
@@ -105,26 +180,22 @@ public final class AdaL extends GradientOptimizer {
         scalars.adal(learningRate(), beta1(), beta2(), eps(), t, anneal);
     }
 
-    /** {@code gradNorm} is NaN when the norm is to be computed here. */
+
     @Override
-    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
-                float[] grads, int gradsOffset, int length, double gradNorm) {
-        double norm = Double.isNaN(gradNorm)
-                ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length)
-                : gradNorm;
-        scalars.gradNorm(norm);
-        kernels.adal(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
+    boolean normOverGroup() {
+        return normScope == NormScope.GROUP;
     }
 
     @Override
     String extraToString() {
-        return ", anneal=" + anneal;
+        return ", anneal=" + anneal + ", normScope=" + normScope;
     }
 
     /** Builds an {@link AdaL}; see the class documentation for the defaults. */
     public static final class Builder extends Optimizer.Builder<Builder> {
 
         private boolean anneal = true;
+        private NormScope normScope = NormScope.TENSOR;
 
         Builder() {
             super(1e-8, 0, WeightDecayMode.COUPLED);
@@ -141,9 +212,22 @@ public final class AdaL extends GradientOptimizer {
             return this;
         }
 
+        /**
+         * What {@code ‖g‖₁} is taken over when stepping a group: each tensor's own gradient
+         * ({@link NormScope#TENSOR}, the default) or the whole group's ({@link NormScope#GROUP}).
+         *
+         * @param normScope the scope
+         * @return this builder
+         */
+        public Builder normScope(NormScope normScope) {
+            this.normScope = normScope;
+            return this;
+        }
+
         @Override
         public AdaL build() {
             validate();
+            Checks.notNull(normScope, "normScope");
             return new AdaL(this);
         }
     }

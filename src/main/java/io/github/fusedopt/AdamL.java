@@ -1,9 +1,9 @@
 package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.KernelProvider;
-import io.github.fusedopt.kernel.StepKernels;
 import io.github.fusedopt.kernel.StepScalars;
 
+import java.lang.foreign.MemorySegment;
 import java.util.OptionalDouble;
 
 /**
@@ -132,6 +132,74 @@ public final class AdamL extends Optimizer {
                 length, gradScale);
     }
 
+    /**
+     * One step over two segments of floats in native byte order.
+     *
+     * @param state the tensor's state, on or off the heap
+     * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
+     * @param params the parameters, updated in place
+     * @param grads the gradients, read only
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as {@link #step(OptimizerState, double, MemorySegment, MemorySegment, double)}
+     * @throws IllegalStateException if a segment's arena is closed or confined to another thread
+     */
+    public void step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads) {
+        step(state, loss, params, grads, 1.0);
+    }
+
+    /**
+     * One step over two segments with gradient scale {@code k}; see
+     * {@link GradientOptimizer#step(OptimizerState, MemorySegment, MemorySegment)} for the rules on segments.
+     *
+     * @param state the tensor's state, on or off the heap
+     * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
+     * @param params the parameters, updated in place: writable, 4-byte aligned
+     * @param grads the gradients, read only: 4-byte aligned
+     * @param gradScale {@code k}: finite, also as a float
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the loss or {@code gradScale} is rejected, a segment is
+     *         read-only (params), misaligned or of the wrong size, the segments overlap, or the state
+     *         belongs to another optimizer or to a group
+     * @throws IllegalStateException if a segment's arena is closed or confined to another thread
+     */
+    public void step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads, double gradScale) {
+        step(KernelProvider.kernels(), state, loss, Double.NaN, params, grads, gradScale);
+    }
+
+    /**
+     * One step over every tensor of a group with one loss, on the calling thread.
+     *
+     * @param state the group's state
+     * @param loss the loss at the parameters the gradients were taken at: finite, {@code ≥ ℓ_min}
+     * @param group the tensors, updated in place
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the loss is rejected, the state's tensor count or lengths
+     *         differ from the group's, or the state belongs to another optimizer
+     * @throws IllegalStateException if a bound segment's arena is closed or confined to another thread
+     */
+    public void step(OptimizerState state, double loss, TensorGroup group) {
+        step(state, loss, group, 1.0, StepExecutor.serial());
+    }
+
+    /**
+     * One step over every tensor of a group, with gradient scale {@code k}, in parallel when the
+     * group is large enough; the result is the same bits for every executor.
+     *
+     * @param state the group's state
+     * @param loss the loss at the parameters the gradients were taken at: finite, {@code ≥ ℓ_min}
+     * @param group the tensors, updated in place
+     * @param gradScale {@code k}: finite, also as a float
+     * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as {@link #step(OptimizerState, double, TensorGroup)}, or if
+     *         {@code gradScale} is not finite
+     * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
+     *         confined to another thread
+     */
+    public void step(OptimizerState state, double loss, TensorGroup group, double gradScale, StepExecutor executor) {
+        step(KernelProvider.kernels(), state, loss, Double.NaN, group, gradScale, executor);
+    }
+
     @Override
     Algorithm algorithm() {
         return Algorithm.ADAML;
@@ -161,11 +229,6 @@ public final class AdamL extends Optimizer {
         scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, lambda);
     }
 
-    @Override
-    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
-                float[] grads, int gradsOffset, int length, double gradNorm) {
-        kernels.eadam(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
-    }
 
     @Override
     String extraToString() {

@@ -1,6 +1,5 @@
 package io.github.fusedopt;
 
-import io.github.fusedopt.kernel.StepKernels;
 import io.github.fusedopt.kernel.StepScalars;
 
 /**
@@ -44,11 +43,6 @@ public final class AdamW extends GradientOptimizer {
         scalars.adam(learningRate(), beta1(), beta2(), eps(), t);
     }
 
-    @Override
-    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
-                float[] grads, int gradsOffset, int length, double gradNorm) {
-        kernels.adam(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
-    }
 
     /** Builds an {@link AdamW}; see the class documentation for the defaults. */
     public static final class Builder extends Optimizer.Builder<Builder> {

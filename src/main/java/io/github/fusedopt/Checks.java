@@ -1,7 +1,12 @@
 package io.github.fusedopt;
 
+import java.lang.foreign.MemorySegment;
+
 /** Argument checks; every message names the argument and its value. */
 final class Checks {
+
+    /** Never started: a segment it may access is accessible from every thread. */
+    private static final Thread OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
     private Checks() {
     }
@@ -65,5 +70,45 @@ final class Checks {
             throw invalid(offsetName + " + length", offset + " + " + length,
                     "exceeds " + arrayName + ".length = " + array.length);
         }
+    }
+
+    /**
+     * A segment of floats: non-null, writable when {@code writable}, 4-byte aligned, a whole number
+     * of floats, at most {@link Integer#MAX_VALUE} of them, alive and accessible from this thread.
+     *
+     * @return its length in floats
+     */
+    static int floats(MemorySegment segment, String name, boolean writable) {
+        notNull(segment, name);
+        if (writable && segment.isReadOnly()) {
+            throw invalid(name, segment, "is read-only; it must be writable");
+        }
+        if (segment.maxByteAlignment() < Float.BYTES) {
+            throw invalid(name, segment, "is not 4-byte aligned; floats need 4-byte alignment");
+        }
+        long bytes = segment.byteSize();
+        if (bytes % Float.BYTES != 0) {
+            throw invalid(name + ".byteSize()", bytes, "is not a whole number of floats");
+        }
+        if (bytes / Float.BYTES > Integer.MAX_VALUE) {
+            throw invalid(name + ".byteSize()", bytes, "exceeds Integer.MAX_VALUE floats per tensor");
+        }
+        accessible(segment, name);
+        return (int) (bytes / Float.BYTES);
+    }
+
+    /** The segment is alive and this thread may access it. */
+    static void accessible(MemorySegment segment, String name) {
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException(name + " = " + segment + ": its arena is closed");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + " = " + segment + ": belongs to a confined arena of another thread");
+        }
+    }
+
+    /** Whether threads other than its owner may access the segment (it is not confined). */
+    static boolean shareable(MemorySegment segment) {
+        return segment.isAccessibleBy(OTHER_THREAD);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.fusedopt;
 
-import io.github.fusedopt.kernel.StepKernels;
 import io.github.fusedopt.kernel.StepScalars;
 
 /**
@@ -42,11 +41,6 @@ public final class EAdam extends GradientOptimizer {
         scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, 1.0);
     }
 
-    @Override
-    void launch(StepKernels kernels, StepScalars scalars, OptimizerState state, float[] params, int paramsOffset,
-                float[] grads, int gradsOffset, int length, double gradNorm) {
-        kernels.eadam(scalars, params, paramsOffset, grads, gradsOffset, state.m, state.v, length);
-    }
 
     /** Builds an {@link EAdam}; see the class documentation for the defaults. */
     public static final class Builder extends Optimizer.Builder<Builder> {

@@ -2,6 +2,8 @@ package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.KernelProvider;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * An optimizer whose step needs nothing but the gradients: {@link Adam}, {@link AdamW},
  * {@link EAdam}, {@link AdaBelief} and {@link AdaL}. ({@link AdamL} also needs the loss.)
@@ -64,5 +66,87 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
                            int gradsOffset, int length, double gradScale) {
         step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, paramsOffset, grads,
                 gradsOffset, length, gradScale);
+    }
+
+    /**
+     * One step over two segments of floats in native byte order, as a framework holding native
+     * buffers has them; no copies are made.
+     *
+     * @param state the tensor's state, on or off the heap; its size must equal both segments' length in floats
+     * @param params the parameters, updated in place: writable, 4-byte aligned
+     * @param grads the gradients, read only (may be a read-only segment): 4-byte aligned
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a segment is read-only (params), misaligned or of the wrong
+     *         size, the segments overlap, or the state belongs to another optimizer or to a group
+     * @throws IllegalStateException if a segment's arena (or the state's) is closed or confined to
+     *         another thread
+     */
+    public final void step(OptimizerState state, MemorySegment params, MemorySegment grads) {
+        step(state, params, grads, 1.0);
+    }
+
+    /**
+     * As {@link #step(OptimizerState, MemorySegment, MemorySegment)}, with gradient scale {@code k}.
+     *
+     * @param state the tensor's state
+     * @param params the parameters, updated in place
+     * @param grads the gradients, read only
+     * @param gradScale {@code k}: finite, also as a float
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as {@link #step(OptimizerState, MemorySegment, MemorySegment)},
+     *         or if {@code gradScale} is not finite
+     * @throws IllegalStateException if a segment's arena is closed or confined to another thread
+     */
+    public final void step(OptimizerState state, MemorySegment params, MemorySegment grads, double gradScale) {
+        step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, grads, gradScale);
+    }
+
+    /**
+     * One step over every tensor of a group, on the calling thread: the per-step scalars are
+     * computed once, then each tensor's update runs.
+     *
+     * @param state the group's state, made by {@link #newState(TensorGroup)} or a group of the same lengths
+     * @param group the tensors, updated in place
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the state's tensor count or lengths differ from the group's,
+     *         or the state belongs to another optimizer
+     * @throws IllegalStateException if a bound segment's arena is closed or confined to another thread
+     */
+    public final void step(OptimizerState state, TensorGroup group) {
+        step(state, group, 1.0, StepExecutor.serial());
+    }
+
+    /**
+     * One step over every tensor of a group, in parallel when the group is large enough; the result
+     * is the same bits for every executor.
+     *
+     * @param state the group's state
+     * @param group the tensors, updated in place
+     * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as {@link #step(OptimizerState, TensorGroup)}
+     * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
+     *         confined to another thread
+     */
+    public final void step(OptimizerState state, TensorGroup group, StepExecutor executor) {
+        step(state, group, 1.0, executor);
+    }
+
+    /**
+     * As {@link #step(OptimizerState, TensorGroup, StepExecutor)}, with one gradient scale {@code k}
+     * for every tensor.
+     *
+     * @param state the group's state
+     * @param group the tensors, updated in place
+     * @param gradScale {@code k}: finite, also as a float
+     * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as {@link #step(OptimizerState, TensorGroup)}, or if
+     *         {@code gradScale} is not finite
+     * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
+     *         confined to another thread
+     */
+    public final void step(OptimizerState state, TensorGroup group, double gradScale, StepExecutor executor) {
+        step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, group, gradScale, executor);
     }
 }

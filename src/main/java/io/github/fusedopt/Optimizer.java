@@ -1,7 +1,11 @@
 package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.StepKernels.Family;
 import io.github.fusedopt.kernel.StepScalars;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The hyperparameters every optimizer shares, and the shape of a step.
@@ -67,14 +71,76 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     }
 
     /**
-     * A fresh state for a tensor of {@code size} elements: zero moments, step counter 0.
+     * A fresh state for a tensor of {@code size} elements: zero moments on the heap, step counter 0.
      *
      * @param size number of elements, {@code ≥ 0}
      * @return the new state
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public OptimizerState newState(int size) {
-        return new OptimizerState(algorithm(), size, initialReferenceLoss());
+        checkSize(size);
+        return new OptimizerState(algorithm(), new Moments[] {Moments.onHeap(size)}, false, initialReferenceLoss());
+    }
+
+    /**
+     * A fresh state for a tensor of {@code size} elements with its moments off the heap: two
+     * zeroed, 64-byte aligned segments allocated from {@code arena}, valid as long as the arena is
+     * open. A step over a closed arena's state is rejected.
+     *
+     * @param size number of elements, {@code ≥ 0}
+     * @param arena where the moments are allocated
+     * @return the new state
+     * @throws NullPointerException if {@code arena} is null
+     * @throws IllegalArgumentException if {@code size < 0}
+     * @throws IllegalStateException if the arena is closed or confined to another thread
+     */
+    public OptimizerState newState(int size, Arena arena) {
+        checkSize(size);
+        Checks.notNull(arena, "arena");
+        return new OptimizerState(algorithm(), new Moments[] {Moments.offHeap(size, arena)}, true,
+                initialReferenceLoss());
+    }
+
+    /**
+     * A fresh state for a group: zero moments on the heap for each tensor, one step counter.
+     *
+     * @param group the tensors this state will step
+     * @return the new state
+     * @throws NullPointerException if {@code group} is null
+     */
+    public OptimizerState newState(TensorGroup group) {
+        Checks.notNull(group, "group");
+        Moments[] moments = new Moments[group.tensorCount()];
+        for (int i = 0; i < moments.length; i++) {
+            moments[i] = Moments.onHeap(group.length(i));
+        }
+        return new OptimizerState(algorithm(), moments, false, initialReferenceLoss());
+    }
+
+    /**
+     * A fresh state for a group with its moments off the heap, allocated from {@code arena} as in
+     * {@link #newState(int, Arena)}.
+     *
+     * @param group the tensors this state will step
+     * @param arena where the moments are allocated
+     * @return the new state
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the arena is closed or confined to another thread
+     */
+    public OptimizerState newState(TensorGroup group, Arena arena) {
+        Checks.notNull(group, "group");
+        Checks.notNull(arena, "arena");
+        Moments[] moments = new Moments[group.tensorCount()];
+        for (int i = 0; i < moments.length; i++) {
+            moments[i] = Moments.offHeap(group.length(i), arena);
+        }
+        return new OptimizerState(algorithm(), moments, true, initialReferenceLoss());
+    }
+
+    private static void checkSize(int size) {
+        if (size < 0) {
+            throw Checks.invalid("size", size, "must be >= 0");
+        }
     }
 
     @Override
@@ -93,10 +159,10 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     /** Fills the optimizer's own per-step scalars for step {@code t}; may record state (AdamL). */
     abstract void prepare(StepScalars scalars, OptimizerState state, long t, double loss);
 
-    /** Runs the optimizer's kernel over the validated slices. */
-    abstract void launch(StepKernels kernels, StepScalars scalars, OptimizerState state,
-                         float[] params, int paramsOffset, float[] grads, int gradsOffset, int length,
-                         double gradNorm);
+    /** AdaL: one {@code ‖g‖₁} over a whole group rather than one per tensor. */
+    boolean normOverGroup() {
+        return false;
+    }
 
     double initialReferenceLoss() {
         return Double.NaN;
@@ -109,16 +175,17 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     /** The whole-array form: both arrays must have exactly the state's size. */
     final void stepWhole(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
                          float[] params, float[] grads) {
-        Checks.notNull(state, "state");
+        checkState(state);
         Checks.notNull(params, "params");
         Checks.notNull(grads, "grads");
-        if (params.length != state.size()) {
-            throw Checks.invalid("params.length", params.length, "must equal the state's size " + state.size());
+        int size = state.size(0);
+        if (params.length != size) {
+            throw Checks.invalid("params.length", params.length, "must equal the state's size " + size);
         }
-        if (grads.length != state.size()) {
-            throw Checks.invalid("grads.length", grads.length, "must equal the state's size " + state.size());
+        if (grads.length != size) {
+            throw Checks.invalid("grads.length", grads.length, "must equal the state's size " + size);
         }
-        step(kernels, state, loss, gradNorm, params, 0, grads, 0, state.size(), 1.0);
+        step(kernels, state, loss, gradNorm, params, 0, grads, 0, size, 1.0);
     }
 
     /** Sets the gradient scale and this optimizer's weight decay in {@code scalars}. */
@@ -127,19 +194,15 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         scalars.gradient(gradScale, coupled ? weightDecay : 0, coupled ? 0 : weightDecay, learningRate);
     }
 
-    /** The one step every public overload ends in: validate everything, then write. */
+    /** The array step every array overload ends in: validate everything, then write. */
     final void step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
                     float[] params, int paramsOffset, float[] grads, int gradsOffset, int length,
                     double gradScale) {
-        Checks.notNull(state, "state");
+        checkState(state);
         Checks.notNull(params, "params");
         Checks.notNull(grads, "grads");
-        if (state.algorithm != algorithm()) {
-            throw Checks.invalid("state", state, "was created by " + state.algorithm
-                    + " and cannot be stepped by " + getClass().getSimpleName());
-        }
-        if (length != state.size()) {
-            throw Checks.invalid("length", length, "must equal the state's size " + state.size());
+        if (length != state.size(0)) {
+            throw Checks.invalid("length", length, "must equal the state's size " + state.size(0));
         }
         Checks.index(paramsOffset, "paramsOffset", length, params, "params");
         Checks.index(gradsOffset, "gradsOffset", length, grads, "grads");
@@ -150,13 +213,101 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         }
         Checks.finite(gradScale, "gradScale");
         checkStepInputs(loss, gradNorm);
+        state.checkAccessible();
 
+        if (!(state.moments[0] instanceof Moments.OnHeap(float[] m, float[] v))) {
+            runSingle(kernels, state, new Tensor.OnHeap(params, paramsOffset, grads, gradsOffset, length),
+                    loss, gradNorm, gradScale);
+            return;
+        }
         long t = state.step + 1;
         StepScalars scalars = state.scalars;
         prepareGradient(scalars, gradScale);
         prepare(scalars, state, t, loss);
-        launch(kernels, scalars, state, params, paramsOffset, grads, gradsOffset, length, gradNorm);
+        Family family = algorithm().family;
+        if (family == Family.ADAL) {
+            scalars.gradNorm(Double.isNaN(gradNorm)
+                    ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length)
+                    : gradNorm);
+        }
+        kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, 0, v, 0, length);
         state.step = t;
+    }
+
+    /** The segment step every single-tensor segment overload ends in. */
+    final void step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
+                    MemorySegment params, MemorySegment grads, double gradScale) {
+        checkState(state);
+        int length = Checks.floats(params, "params", true);
+        Checks.floats(grads, "grads", false);
+        long bytes = (long) state.size(0) * Float.BYTES;
+        if (params.byteSize() != bytes) {
+            throw Checks.invalid("params.byteSize()", params.byteSize(),
+                    "must equal 4 × the state's size " + state.size(0) + " = " + bytes);
+        }
+        if (grads.byteSize() != bytes) {
+            throw Checks.invalid("grads.byteSize()", grads.byteSize(),
+                    "must equal 4 × the state's size " + state.size(0) + " = " + bytes);
+        }
+        if (params.asOverlappingSlice(grads).isPresent()) {
+            throw Checks.invalid("grads", grads, "overlaps the parameters " + params);
+        }
+        Checks.finite(gradScale, "gradScale");
+        checkStepInputs(loss, gradNorm);
+        state.checkAccessible();
+        runSingle(kernels, state, new Tensor.InSegments(params, grads, length), loss, gradNorm, gradScale);
+    }
+
+    /** The group step every group overload ends in. */
+    final void step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
+                    TensorGroup group, double gradScale, StepExecutor executor) {
+        Checks.notNull(state, "state");
+        Checks.notNull(group, "group");
+        Checks.notNull(executor, "executor");
+        checkAlgorithm(state);
+        state.checkMatches(group);
+        Checks.finite(gradScale, "gradScale");
+        checkStepInputs(loss, gradNorm);
+        executor.checkOpen();
+        group.checkAccessible();
+        state.checkAccessible();
+
+        long t = state.step + 1;
+        prepareGradient(state.scalars, gradScale);
+        prepare(state.scalars, state, t, loss);
+        GroupStep.run(kernels, algorithm().family, state, group, gradNorm, normOverGroup(), executor);
+        state.step = t;
+    }
+
+    /** A validated single tensor whose storage is not all heap arrays. */
+    private void runSingle(StepKernels kernels, OptimizerState state, Tensor tensor, double loss, double gradNorm,
+                           double gradScale) {
+        long t = state.step + 1;
+        StepScalars scalars = state.scalars;
+        prepareGradient(scalars, gradScale);
+        prepare(scalars, state, t, loss);
+        Family family = algorithm().family;
+        if (family == Family.ADAL) {
+            scalars.gradNorm(Double.isNaN(gradNorm) ? tensor.gradL1Norm(kernels, scalars) : gradNorm);
+        }
+        tensor.step(kernels, family, scalars, state.moments[0], 0, tensor.length());
+        state.step = t;
+    }
+
+    private void checkState(OptimizerState state) {
+        Checks.notNull(state, "state");
+        checkAlgorithm(state);
+        if (state.tensorCount() != 1) {
+            throw Checks.invalid("state", state, "holds " + state.tensorCount()
+                    + " tensors; step it with the TensorGroup it was made for");
+        }
+    }
+
+    private void checkAlgorithm(OptimizerState state) {
+        if (state.algorithm != algorithm()) {
+            throw Checks.invalid("state", state, "was created by " + state.algorithm
+                    + " and cannot be stepped by " + getClass().getSimpleName());
+        }
     }
 
     /**

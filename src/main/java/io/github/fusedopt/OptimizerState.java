@@ -3,39 +3,81 @@ package io.github.fusedopt;
 import io.github.fusedopt.kernel.StepScalars;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.OptionalDouble;
 
 /**
- * The mutable state of one parameter tensor: first moment {@code m}, second moment {@code v}
- * (AdaBelief's {@code s}), the step counter {@code t} and, for AdamL, the reference loss.
+ * The mutable state of one parameter tensor, or of a {@link TensorGroup}: per tensor the first
+ * moment {@code m} and the second moment {@code v} (AdaBelief's {@code s}), and for the whole state
+ * one step counter {@code t} and, for AdamL, the reference loss.
  *
- * <p>Create it with the optimizer's {@code newState(size)}; one state belongs to one tensor and
- * to the update rule that created it (Adam and AdamW share states). Steps update it in place.
- * A state is not thread-safe: never step the same state from two threads at once. Distinct states
- * may be stepped concurrently.
+ * <p>Create it with the optimizer's {@code newState}: {@code newState(size)} for one tensor,
+ * {@code newState(group)} for a group, and the forms taking an {@link java.lang.foreign.Arena} for
+ * moments off the heap (64-byte aligned, freed with the arena). One state belongs to one tensor or
+ * group and to the update rule that created it (Adam and AdamW share states). Steps update it in
+ * place.
+ *
+ * <p>A state is not thread-safe: never step the same state from two threads at once. Distinct
+ * states may be stepped concurrently. A parallel step (see {@link StepExecutor}) uses worker
+ * threads inside the one call, and returns only when they are done.
  */
 public final class OptimizerState {
 
     final Algorithm algorithm;
-    final float[] m;
-    final float[] v;
+    final Moments[] moments;
+    final boolean offHeap;
     long step;
     double referenceLoss;
     final StepScalars scalars = new StepScalars();
+    private StepScalars[] workerScalars = new StepScalars[0];
+    private double[] tensorNorms = new double[0];
 
-    OptimizerState(Algorithm algorithm, int size, double referenceLoss) {
-        if (size < 0) {
-            throw Checks.invalid("size", size, "must be >= 0");
-        }
+    OptimizerState(Algorithm algorithm, Moments[] moments, boolean offHeap, double referenceLoss) {
         this.algorithm = algorithm;
-        this.m = new float[size];
-        this.v = new float[size];
+        this.moments = moments;
+        this.offHeap = offHeap;
         this.referenceLoss = referenceLoss;
     }
 
-    /** Number of elements of the tensor this state belongs to. */
+    /** Number of tensors: 1 for a state made by {@code newState(size)}. */
+    public int tensorCount() {
+        return moments.length;
+    }
+
+    /**
+     * Number of elements of the tensor of a single-tensor state.
+     *
+     * @return the size
+     * @throws IllegalStateException if the state holds more or fewer than one tensor
+     */
     public int size() {
-        return m.length;
+        requireSingle();
+        return moments[0].size();
+    }
+
+    /**
+     * Number of elements of one tensor.
+     *
+     * @param tensor the tensor's index in its group
+     * @return its size
+     * @throws IndexOutOfBoundsException if there is no such tensor
+     */
+    public int size(int tensor) {
+        return moments[tensor].size();
+    }
+
+    /** Number of elements over all tensors. */
+    public long elementCount() {
+        long count = 0;
+        for (Moments m : moments) {
+            count += m.size();
+        }
+        return count;
+    }
+
+    /** Whether the moments live off the heap, in the arena given to {@code newState}. */
+    public boolean offHeap() {
+        return offHeap;
     }
 
     /** The step counter {@code t}: 0 before the first step, then the number of completed steps. */
@@ -43,14 +85,46 @@ public final class OptimizerState {
         return step;
     }
 
-    /** A read-only view of the first moment {@code m}; it follows later steps. */
+    /**
+     * A read-only view of the first moment {@code m} of a single-tensor state; it follows later steps.
+     *
+     * @throws IllegalStateException if the state holds more or fewer than one tensor
+     */
     public FloatBuffer firstMoment() {
-        return FloatBuffer.wrap(m).asReadOnlyBuffer();
+        requireSingle();
+        return firstMoment(0);
     }
 
-    /** A read-only view of the second moment {@code v} (AdaBelief: {@code s}); it follows later steps. */
+    /**
+     * A read-only view of the second moment {@code v} (AdaBelief: {@code s}) of a single-tensor state.
+     *
+     * @throws IllegalStateException if the state holds more or fewer than one tensor
+     */
     public FloatBuffer secondMoment() {
-        return FloatBuffer.wrap(v).asReadOnlyBuffer();
+        requireSingle();
+        return secondMoment(0);
+    }
+
+    /**
+     * A read-only view of one tensor's first moment {@code m}; it follows later steps.
+     *
+     * @param tensor the tensor's index in its group
+     * @return the view
+     * @throws IndexOutOfBoundsException if there is no such tensor
+     */
+    public FloatBuffer firstMoment(int tensor) {
+        return moments[tensor].first();
+    }
+
+    /**
+     * A read-only view of one tensor's second moment {@code v} (AdaBelief: {@code s}).
+     *
+     * @param tensor the tensor's index in its group
+     * @return the view
+     * @throws IndexOutOfBoundsException if there is no such tensor
+     */
+    public FloatBuffer secondMoment(int tensor) {
+        return moments[tensor].second();
     }
 
     /**
@@ -63,7 +137,79 @@ public final class OptimizerState {
 
     @Override
     public String toString() {
-        return "OptimizerState[" + algorithm + ", size=" + size() + ", step=" + step
+        return "OptimizerState[" + algorithm + ", tensors=" + moments.length + ", elements=" + elementCount()
+                + (offHeap ? ", off-heap" : "") + ", step=" + step
                 + (Double.isNaN(referenceLoss) ? "" : ", referenceLoss=" + referenceLoss) + "]";
+    }
+
+    /** Throws unless the state has exactly the group's tensor lengths. */
+    void checkMatches(TensorGroup group) {
+        if (group.tensorCount() != moments.length) {
+            throw Checks.invalid("group.tensorCount()", group.tensorCount(),
+                    "must equal the state's tensor count " + moments.length);
+        }
+        for (int i = 0; i < moments.length; i++) {
+            if (group.length(i) != moments[i].size()) {
+                throw Checks.invalid("group.length(" + i + ")", group.length(i),
+                        "must equal the state's size(" + i + ") = " + moments[i].size());
+            }
+        }
+    }
+
+    /** Throws if off-heap moments cannot be used from this thread now. */
+    void checkAccessible() {
+        if (offHeap) {
+            for (int i = 0; i < moments.length; i++) {
+                moments[i].checkAccessible("moments of tensor " + i);
+            }
+        }
+    }
+
+    /** Whether worker threads may step the moments. */
+    boolean shareable() {
+        return !offHeap || moments.length == 0 || moments[0].shareable();
+    }
+
+    /** One scalars instance per worker of a parallel step, reused from step to step. */
+    StepScalars[] workerScalars(int workers) {
+        if (workerScalars.length < workers) {
+            int had = workerScalars.length;
+            workerScalars = Arrays.copyOf(workerScalars, workers);
+            for (int i = had; i < workers; i++) {
+                workerScalars[i] = new StepScalars();
+            }
+        }
+        return workerScalars;
+    }
+
+    /** Scratch for one {@code ‖g‖₁} per tensor, reused from step to step. */
+    double[] tensorNorms() {
+        if (tensorNorms.length < moments.length) {
+            tensorNorms = new double[moments.length];
+        }
+        return tensorNorms;
+    }
+
+    /** A copy of one tensor's {@code m}, for tests. */
+    float[] m(int tensor) {
+        return copy(firstMoment(tensor));
+    }
+
+    /** A copy of one tensor's {@code v}, for tests. */
+    float[] v(int tensor) {
+        return copy(secondMoment(tensor));
+    }
+
+    private static float[] copy(FloatBuffer buffer) {
+        float[] out = new float[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+
+    private void requireSingle() {
+        if (moments.length != 1) {
+            throw new IllegalStateException("this state holds " + moments.length
+                    + " tensors; use size(tensor), firstMoment(tensor) or secondMoment(tensor)");
+        }
     }
 }

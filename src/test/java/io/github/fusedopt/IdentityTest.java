@@ -63,8 +63,8 @@ class IdentityTest {
             first.step(KernelProvider.kernels(), s);
             second.step(KernelProvider.kernels(), s);
             assertEquals(-1, Values.firstDifference(first.params, second.params), "params after step " + (s + 1));
-            assertEquals(-1, Values.firstDifference(first.state.m, second.state.m), "m after step " + (s + 1));
-            assertEquals(-1, Values.firstDifference(first.state.v, second.state.v), "v after step " + (s + 1));
+            assertEquals(-1, Values.firstDifference(first.state.m(0), second.state.m(0)), "m after step " + (s + 1));
+            assertEquals(-1, Values.firstDifference(first.state.v(0), second.state.v(0)), "v after step " + (s + 1));
         }
     }
 }

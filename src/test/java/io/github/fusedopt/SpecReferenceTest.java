@@ -57,8 +57,8 @@ class SpecReferenceTest {
                 return;
             }
             check(kind, "p", s, run.paramSlice(), reference.p, reference.pBound);
-            check(kind, "m", s, run.state.m, reference.m, reference.mBound);
-            check(kind, "v", s, run.state.v, reference.v, reference.vBound);
+            check(kind, "m", s, run.state.m(0), reference.m, reference.mBound);
+            check(kind, "v", s, run.state.v(0), reference.v, reference.vBound);
         }
     }
 

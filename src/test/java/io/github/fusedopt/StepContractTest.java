@@ -180,7 +180,7 @@ class StepContractTest {
     void optimizersDescribeThemselves() {
         assertEquals("AdamL[learningRate=0.001, beta1=0.9, beta2=0.999, eps=1.0E-8, weightDecay=0.0, "
                 + "weightDecayMode=COUPLED, lossExponent=1.0, lossMin=0.0]", AdamL.builder().build().toString());
-        assertTrue(Kind.ADAM.defaults().newState(3).toString().contains("size=3"));
+        assertTrue(Kind.ADAM.defaults().newState(3).toString().contains("elements=3"));
     }
 
     private static StepScalars scalarsFor(Optimizer optimizer, double gradScale) {

@@ -51,8 +51,8 @@ class VectorScalarExactnessTest {
             onVector.step(vector, s);
             onScalar.step(SCALAR, s);
             assertSameBits("params", s, onScalar.params, onVector.params);
-            assertSameBits("m", s, onScalar.state.m, onVector.state.m);
-            assertSameBits("v", s, onScalar.state.v, onVector.state.v);
+            assertSameBits("m", s, onScalar.state.m(0), onVector.state.m(0));
+            assertSameBits("v", s, onScalar.state.v(0), onVector.state.v(0));
             assertEquals(onScalar.state.step(), onVector.state.step());
             assertEquals(onScalar.state.referenceLoss(), onVector.state.referenceLoss());
         }

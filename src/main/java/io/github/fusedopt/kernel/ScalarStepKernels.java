@@ -1,5 +1,9 @@
 package io.github.fusedopt.kernel;
 
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 /**
  * Plain loops: the kernels that always work, the bit-exact mirror of the vector kernels, and their
  * tail. Each loop performs the operations documented in {@link StepKernels}, in that order.
@@ -23,101 +27,115 @@ public final class ScalarStepKernels implements StepKernels {
     }
 
     @Override
-    public void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        adam(s, p, po, g, go, m, v, 0, n);
+    public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
+                     float[] m, int mo, float[] v, int vo, int n) {
+        switch (family) {
+            case ADAM -> adam(s, p, po, g, go, m, mo, v, vo, n);
+            case EADAM -> eadam(s, p, po, g, go, m, mo, v, vo, n);
+            case ADA_BELIEF -> adaBelief(s, p, po, g, go, m, mo, v, vo, n);
+            case ADAL -> adal(s, p, po, g, go, m, mo, v, vo, n);
+        }
     }
 
+    /**
+     * Segments are stepped block by block through scratch arrays, by the array loops: the same
+     * operations on the same values, so the same bits.
+     */
     @Override
-    public void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        eadam(s, p, po, g, go, m, v, 0, n);
+    public void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
+                     MemorySegment v, long from, int n) {
+        final int block = NORM_BLOCK;
+        float[] t = s.blockScratch();
+        for (int done = 0; done < n; done += block) {
+            int len = Math.min(block, n - done);
+            long at = (from + done) * Float.BYTES;
+            MemorySegment.copy(p, JAVA_FLOAT, at, t, 0, len);
+            MemorySegment.copy(g, JAVA_FLOAT, at, t, block, len);
+            MemorySegment.copy(m, JAVA_FLOAT, at, t, 2 * block, len);
+            MemorySegment.copy(v, JAVA_FLOAT, at, t, 3 * block, len);
+            step(family, s, t, 0, t, block, t, 2 * block, t, 3 * block, len);
+            MemorySegment.copy(t, 0, p, JAVA_FLOAT, at, len);
+            MemorySegment.copy(t, 2 * block, m, JAVA_FLOAT, at, len);
+            MemorySegment.copy(t, 3 * block, v, JAVA_FLOAT, at, len);
+        }
     }
 
-    @Override
-    public void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        adaBelief(s, p, po, g, go, m, v, 0, n);
-    }
-
-    @Override
-    public void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        adal(s, p, po, g, go, m, v, 0, n);
-    }
-
-    static void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
-                     int from, int to) {
+    private static void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
+                     float[] v, int vo, int n) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < n; i++) {
             float pi = p[po + i];
             float gi = g[go + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
-            m[i] = mi;
-            v[i] = vi;
+            float mi = Math.fma(b1, m[mo + i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[vo + i]);
+            m[mo + i] = mi;
+            v[vo + i] = vi;
             float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
             p[po + i] = Math.fma(negStep, mi / denom, pi);
         }
     }
 
-    static void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
-                      int from, int to) {
+    private static void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
+                      float[] v, int vo, int n) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float negStep = -s.stepSize;
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < n; i++) {
             float pi = p[po + i];
             float gi = g[go + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[i]) + eps;
-            m[i] = mi;
-            v[i] = vi;
+            float mi = Math.fma(b1, m[mo + i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[vo + i]) + eps;
+            m[mo + i] = mi;
+            v[vo + i] = vi;
             p[po + i] = Math.fma(negStep, mi / (float) Math.sqrt(vi), pi);
         }
     }
 
-    static void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
-                          int from, int to) {
+    private static void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
+                          float[] v, int vo, int n) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < n; i++) {
             float pi = p[po + i];
             float gi = g[go + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
-            float mi = Math.fma(b1, m[i], c1 * gi);
+            float mi = Math.fma(b1, m[mo + i], c1 * gi);
             float di = gi - mi;
-            float vi = Math.fma(c2 * di, di, b2 * v[i]) + eps;
-            m[i] = mi;
-            v[i] = vi;
+            float vi = Math.fma(c2 * di, di, b2 * v[vo + i]) + eps;
+            m[mo + i] = mi;
+            v[vo + i] = vi;
             float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
             p[po + i] = Math.fma(negStep, mi / denom, pi);
         }
     }
 
-    static void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v,
-                     int from, int to) {
+    private static void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
+                     float[] v, int vo, int n) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor, norm = s.gradNormScale;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float sqrtBc2 = s.sqrtBc2, negStep = -s.stepSize;
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < n; i++) {
             float pi = p[po + i];
             float gi = g[go + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
             gi = norm * gi;
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
-            m[i] = mi;
-            v[i] = vi;
+            float mi = Math.fma(b1, m[mo + i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[vo + i]);
+            m[mo + i] = mi;
+            v[vo + i] = vi;
             float q = vi == 0f ? 0f : sqrtBc2 / (float) Math.sqrt(vi);
             p[po + i] = Math.fma(negStep, mi * (q + eps), pi);
         }

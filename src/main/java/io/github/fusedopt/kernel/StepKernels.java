@@ -1,14 +1,17 @@
 package io.github.fusedopt.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
- * One fused step per optimizer family over {@code float} arrays, with the per-step scalars given
- * in a {@link StepScalars}.
+ * One fused step per optimizer family, over {@code float} arrays or memory segments, with the
+ * per-step scalars given in a {@link StepScalars}.
  *
- * <p>Every method works on {@code n} elements: parameters {@code p[po + i]}, gradients
- * {@code g[go + i]} (read only) and the state's moments {@code m[i]}, {@code v[i]}. All
+ * <p>Every step works on {@code n} elements: parameters {@code p[po + i]}, gradients
+ * {@code g[go + i]} (read only) and the moments {@code m[mo + i]}, {@code v[vo + i]}. All
  * implementations perform, per element, exactly the float operations below in this order, so they
- * agree bit for bit ({@code fma(a, b, c)} is {@code a·b + c} rounded once; {@code √} is correctly
- * rounded; {@code S} names the fields of {@link StepScalars}):
+ * agree bit for bit, on arrays and on segments ({@code fma(a, b, c)} is {@code a·b + c} rounded
+ * once; {@code √} is correctly rounded; {@code S} names the fields of {@link StepScalars}):
  *
  * <pre>
  * preprocess:  g ← g·S.gradScale
@@ -29,10 +32,27 @@ package io.github.fusedopt.kernel;
  * with {@code S.gradScale = 1}: it changes no value (NaN payloads aside, which the kernels do not
  * promise to keep).
  *
+ * <p>Segments hold floats in native byte order, are at least 4-byte aligned, and are indexed by
+ * element: the segment forms work on elements {@code [from, from + n)} of all four segments.
+ *
  * <p>{@link #gradL1Norm} sums {@code |g|} (after preprocessing) in a fixed order that does not
- * depend on the implementation, the vector width or the caller; see its documentation.
+ * depend on the implementation, the vector width, the storage or the caller; see its documentation.
+ *
+ * <p>A {@link StepScalars} carries scratch space, so one instance serves one thread at a time.
  */
 public interface StepKernels {
+
+    /** The four element-wise updates; each optimizer runs one of them. */
+    enum Family {
+        /** Adam and AdamW. */
+        ADAM,
+        /** EAdam and AdamL (AdamL's loss scale is folded into {@code S.gradSquareCoeff}). */
+        EADAM,
+        /** AdaBelief; {@code v} holds its {@code s}. */
+        ADA_BELIEF,
+        /** AdaL, with {@code S.gradNormScale} already set to {@code ‖g‖₁}. */
+        ADAL
+    }
 
     /** Elements per block of the {@code ‖g‖₁} summation. */
     int NORM_BLOCK = 4096;
@@ -52,17 +72,13 @@ public interface StepKernels {
     /** Float lanes processed per instruction: 1 for the scalar kernels. */
     int lanes();
 
-    /** Adam and AdamW. */
-    void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n);
+    /** One step of {@code family} over array slices. */
+    void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
+              float[] m, int mo, float[] v, int vo, int n);
 
-    /** EAdam and AdamL (AdamL's loss scale is folded into {@code S.gradSquareCoeff}). */
-    void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n);
-
-    /** AdaBelief; {@code v} holds its {@code s}. */
-    void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n);
-
-    /** AdaL, with {@code S.gradNormScale} already set to {@code ‖g‖₁}. */
-    void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n);
+    /** One step of {@code family} over elements {@code [from, from + n)} of four segments. */
+    void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
+              MemorySegment v, long from, int n);
 
     /**
      * The float sum of {@code |g|} (preprocessed) over one block {@code [from, to)}, where
@@ -76,23 +92,55 @@ public interface StepKernels {
 
     /**
      * {@code ‖g‖₁} of the preprocessed gradient (scale and coupled decay applied), in a fixed
-     * summation order: block sums ({@link #l1NormBlock}) are added in {@code double}, in order,
-     * within each chunk of {@link #NORM_CHUNK} elements, and the chunk sums are added in
-     * {@code double}, in order. The result is the same bits for every implementation.
+     * summation order: the chunk sums ({@link #chunkL1Norm}) of consecutive chunks of
+     * {@link #NORM_CHUNK} elements are added in {@code double}, in order, starting from 0. The
+     * result is the same bits for every implementation, and for a parallel step that computes the
+     * chunk sums on several threads and adds them in the same order.
      */
     default double gradL1Norm(StepScalars s, float[] p, int po, float[] g, int go, int n) {
         double total = 0;
-        for (int chunk = 0; chunk < n; ) {
-            int chunkEnd = n - chunk <= NORM_CHUNK ? n : chunk + NORM_CHUNK;
-            double chunkSum = 0;
-            for (int block = chunk; block < chunkEnd; ) {
-                int blockEnd = chunkEnd - block <= NORM_BLOCK ? chunkEnd : block + NORM_BLOCK;
-                chunkSum += l1NormBlock(s, p, po, g, go, block, blockEnd);
-                block = blockEnd;
-            }
-            total += chunkSum;
-            chunk = chunkEnd;
+        for (int chunk = 0; chunk < n; chunk += NORM_CHUNK) {
+            total += chunkL1Norm(s, p, po, g, go, chunk, Math.min(n, chunk + NORM_CHUNK));
         }
         return total;
+    }
+
+    /**
+     * One chunk's sum: the block sums ({@link #l1NormBlock}) of {@code [from, to)}, added in
+     * {@code double}, in order, starting from 0; {@code from} is a multiple of {@link #NORM_CHUNK}.
+     */
+    default double chunkL1Norm(StepScalars s, float[] p, int po, float[] g, int go, int from, int to) {
+        double sum = 0;
+        for (int block = from; block < to; block += NORM_BLOCK) {
+            sum += l1NormBlock(s, p, po, g, go, block, Math.min(to, block + NORM_BLOCK));
+        }
+        return sum;
+    }
+
+    /** {@link #gradL1Norm} over elements {@code [0, n)} of two segments. */
+    default double gradL1Norm(StepScalars s, MemorySegment p, MemorySegment g, long n) {
+        double total = 0;
+        for (long chunk = 0; chunk < n; chunk += NORM_CHUNK) {
+            total += chunkL1Norm(s, p, g, chunk, Math.min(n, chunk + NORM_CHUNK));
+        }
+        return total;
+    }
+
+    /**
+     * {@link #chunkL1Norm} over segments: each block is copied into scratch and summed as an array,
+     * so the order, and the bits, are those of the array form.
+     */
+    default double chunkL1Norm(StepScalars s, MemorySegment p, MemorySegment g, long from, long to) {
+        float[] scratch = s.blockScratch();
+        double sum = 0;
+        for (long block = from; block < to; block += NORM_BLOCK) {
+            int len = (int) Math.min(NORM_BLOCK, to - block);
+            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch, NORM_BLOCK, len);
+            if (s.coupledDecay) {
+                MemorySegment.copy(p, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch, 0, len);
+            }
+            sum += l1NormBlock(s, scratch, 0, scratch, NORM_BLOCK, 0, len);
+        }
+        return sum;
     }
 }

@@ -5,9 +5,10 @@ package io.github.fusedopt.kernel;
  * here once per step in {@code double} and rounded once to {@code float}.
  *
  * <p>This is the only place where bias corrections, step sizes and coefficients are derived. The
- * optimizers fill it; the kernels read it, and use its scratch array for a last partial vector. An
- * instance is reused from step to step (it lives in the optimizer state, which one thread steps at a
- * time), so a step allocates nothing after the first.
+ * optimizers fill it; the kernels read it, and use its scratch arrays for a last partial vector and
+ * for staging segment blocks. An instance is reused from step to step (it lives in the optimizer
+ * state, which one thread steps at a time; a parallel step gives each worker its own copy), so a
+ * step allocates nothing after the first.
  *
  * <p>The kernels multiply by {@code β1} and {@code β2} as floats, so everything that depends on them
  * is derived from those float values {@code β_f}: the coefficients {@code 1 − β_f} (exact for
@@ -31,6 +32,7 @@ public final class StepScalars {
     float stepSize;
     float gradNormScale = 1f;
     private float[] tailScratch;
+    private float[] blockScratch;
     private final BiasCorrection firstBias = new BiasCorrection();
     private final BiasCorrection secondBias = new BiasCorrection();
 
@@ -98,6 +100,32 @@ public final class StepScalars {
     /** AdaL's {@code k_t = ‖g‖₁}, the factor applied to the preprocessed gradient. */
     public void gradNorm(double l1Norm) {
         this.gradNormScale = (float) l1Norm;
+    }
+
+    /** Copies every per-step scalar of {@code other} (not its scratch). */
+    public void copyFrom(StepScalars other) {
+        this.gradScale = other.gradScale;
+        this.coupledDecay = other.coupledDecay;
+        this.weightDecay = other.weightDecay;
+        this.decoupledDecay = other.decoupledDecay;
+        this.decayFactor = other.decayFactor;
+        this.beta1 = other.beta1;
+        this.gradCoeff = other.gradCoeff;
+        this.beta2 = other.beta2;
+        this.gradSquareCoeff = other.gradSquareCoeff;
+        this.eps = other.eps;
+        this.invSqrtBc2 = other.invSqrtBc2;
+        this.sqrtBc2 = other.sqrtBc2;
+        this.stepSize = other.stepSize;
+        this.gradNormScale = other.gradNormScale;
+    }
+
+    /** Scratch for four blocks of {@link StepKernels#NORM_BLOCK} floats: allocated on first use. */
+    float[] blockScratch() {
+        if (blockScratch == null) {
+            blockScratch = new float[4 * StepKernels.NORM_BLOCK];
+        }
+        return blockScratch;
     }
 
     /** Scratch for a kernel's last partial vector: allocated on first use, then reused. */

@@ -4,15 +4,22 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 /**
- * The fused kernels on {@code jdk.incubator.vector}: one pass of unmasked vector loops, the last
- * partial vector included (see {@link #run}). Loaded reflectively by
+ * The fused kernels on {@code jdk.incubator.vector}: one pass of unmasked vector loops over arrays
+ * ({@code fromArray}) or segments ({@code fromMemorySegment}), the last partial vector included
+ * (see {@link Loop}). Loaded reflectively by
  * {@link KernelProvider}, and only when the module is present.
  */
 final class VectorStepKernels implements StepKernels {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     /** The norm's 64 stripes are eight 256-bit vectors; narrower machines use the scalar norm. */
     private static final VectorSpecies<Float> NORM_SPECIES = FloatVector.SPECIES_256;
@@ -32,54 +39,79 @@ final class VectorStepKernels implements StepKernels {
     }
 
     @Override
-    public void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        run(VectorStepKernels::adamLoop, s, p, po, g, go, m, v, n);
-    }
-
-    @Override
-    public void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        run(VectorStepKernels::eadamLoop, s, p, po, g, go, m, v, n);
-    }
-
-    @Override
-    public void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        run(VectorStepKernels::adaBeliefLoop, s, p, po, g, go, m, v, n);
-    }
-
-    @Override
-    public void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, float[] v, int n) {
-        run(VectorStepKernels::adalLoop, s, p, po, g, go, m, v, n);
-    }
-
-    /** A kernel's unmasked loop over {@code n} elements, {@code n} a multiple of {@code LANES}. */
-    @FunctionalInterface
-    private interface Loop {
-        void run(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n);
-    }
-
-    /**
-     * Runs {@code loop} over the whole vectors, then over the last {@code n mod LANES} elements
-     * copied into a scratch block of one vector per array. The tail lanes go through the same
-     * instructions as the rest, and the loop method holds nothing but the vector loop: a scalar
-     * tail compiled into it would need its own registers for every coefficient, and C2 then
-     * spills the loop's broadcasts.
-     */
-    private static void run(Loop loop, StepScalars s, float[] p, int po, float[] g, int go,
-                            float[] m, float[] v, int n) {
+    public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
+                     float[] m, int mo, float[] v, int vo, int n) {
+        Loop loop = arrayLoop(family);
         final int bound = SPECIES.loopBound(n);
-        loop.run(s, p, po, g, go, m, 0, v, 0, bound);
+        loop.run(s, p, po, g, go, m, mo, v, vo, bound);
         final int tail = n - bound;
         if (tail > 0) {
             float[] t = s.tailScratch(4 * LANES);
             System.arraycopy(p, po + bound, t, 0, tail);
             System.arraycopy(g, go + bound, t, LANES, tail);
-            System.arraycopy(m, bound, t, 2 * LANES, tail);
-            System.arraycopy(v, bound, t, 3 * LANES, tail);
+            System.arraycopy(m, mo + bound, t, 2 * LANES, tail);
+            System.arraycopy(v, vo + bound, t, 3 * LANES, tail);
             loop.run(s, t, 0, t, LANES, t, 2 * LANES, t, 3 * LANES, LANES);
             System.arraycopy(t, 0, p, po + bound, tail);
-            System.arraycopy(t, 2 * LANES, m, bound, tail);
-            System.arraycopy(t, 3 * LANES, v, bound, tail);
+            System.arraycopy(t, 2 * LANES, m, mo + bound, tail);
+            System.arraycopy(t, 3 * LANES, v, vo + bound, tail);
         }
+    }
+
+    @Override
+    public void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
+                     MemorySegment v, long from, int n) {
+        final int bound = SPECIES.loopBound(n);
+        segmentLoop(family).run(s, p, g, m, v, from * Float.BYTES, bound);
+        final int tail = n - bound;
+        if (tail > 0) {
+            float[] t = s.tailScratch(4 * LANES);
+            long at = (from + bound) * Float.BYTES;
+            MemorySegment.copy(p, JAVA_FLOAT, at, t, 0, tail);
+            MemorySegment.copy(g, JAVA_FLOAT, at, t, LANES, tail);
+            MemorySegment.copy(m, JAVA_FLOAT, at, t, 2 * LANES, tail);
+            MemorySegment.copy(v, JAVA_FLOAT, at, t, 3 * LANES, tail);
+            arrayLoop(family).run(s, t, 0, t, LANES, t, 2 * LANES, t, 3 * LANES, LANES);
+            MemorySegment.copy(t, 0, p, JAVA_FLOAT, at, tail);
+            MemorySegment.copy(t, 2 * LANES, m, JAVA_FLOAT, at, tail);
+            MemorySegment.copy(t, 3 * LANES, v, JAVA_FLOAT, at, tail);
+        }
+    }
+
+    /**
+     * A kernel's unmasked loop over {@code n} elements, {@code n} a multiple of {@code LANES}.
+     * The last partial vector runs through the same loop, copied into a scratch block of one vector
+     * per array: the tail lanes get the same instructions as the rest, and the loop method holds
+     * nothing but the vector loop (a scalar tail compiled into it would need its own registers for
+     * every coefficient, and C2 then spills the loop's broadcasts).
+     */
+    @FunctionalInterface
+    private interface Loop {
+        void run(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n);
+    }
+
+    /** As {@link Loop}, over segments from byte offset {@code at} on. */
+    @FunctionalInterface
+    private interface SegmentLoop {
+        void run(StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long at, int n);
+    }
+
+    private static Loop arrayLoop(Family family) {
+        return switch (family) {
+            case ADAM -> VectorStepKernels::adamLoop;
+            case EADAM -> VectorStepKernels::eadamLoop;
+            case ADA_BELIEF -> VectorStepKernels::adaBeliefLoop;
+            case ADAL -> VectorStepKernels::adalLoop;
+        };
+    }
+
+    private static SegmentLoop segmentLoop(Family family) {
+        return switch (family) {
+            case ADAM -> VectorStepKernels::adamSegmentLoop;
+            case EADAM -> VectorStepKernels::eadamSegmentLoop;
+            case ADA_BELIEF -> VectorStepKernels::adaBeliefSegmentLoop;
+            case ADAL -> VectorStepKernels::adalSegmentLoop;
+        };
     }
 
     private static void adamLoop(StepScalars s, float[] p, int po, float[] g, int go,
@@ -192,6 +224,123 @@ final class VectorStepKernels implements StepKernels {
             vi.intoArray(v, vo + i);
             FloatVector q = sqrtBc2.div(vi.sqrt()).blend(0f, vi.compare(VectorOperators.EQ, 0f));
             negStep.fma(mi.mul(q.add(eps)), pi).intoArray(p, po + i);
+        }
+    }
+
+    private static void adamSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
+            MemorySegment m, MemorySegment v, long at, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        for (int i = 0; i < n; i += LANES) {
+            final long o = at + (long) i * Float.BYTES;
+            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
+            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
+            if (scaled) gi = gi.mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER)));
+            mi.intoMemorySegment(m, o, ORDER);
+            vi.intoMemorySegment(v, o, ORDER);
+            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
+            negStep.fma(mi.div(denom), pi).intoMemorySegment(p, o, ORDER);
+        }
+    }
+
+    private static void eadamSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
+            MemorySegment m, MemorySegment v, long at, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        for (int i = 0; i < n; i += LANES) {
+            final long o = at + (long) i * Float.BYTES;
+            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
+            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
+            if (scaled) gi = gi.mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER))).add(eps);
+            mi.intoMemorySegment(m, o, ORDER);
+            vi.intoMemorySegment(v, o, ORDER);
+            negStep.fma(mi.div(vi.sqrt()), pi).intoMemorySegment(p, o, ORDER);
+        }
+    }
+
+    private static void adaBeliefSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
+            MemorySegment m, MemorySegment v, long at, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        for (int i = 0; i < n; i += LANES) {
+            final long o = at + (long) i * Float.BYTES;
+            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
+            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
+            if (scaled) gi = gi.mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
+            FloatVector di = gi.sub(mi);
+            FloatVector vi = c2.mul(di).fma(di, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER))).add(eps);
+            mi.intoMemorySegment(m, o, ORDER);
+            vi.intoMemorySegment(v, o, ORDER);
+            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
+            negStep.fma(mi.div(denom), pi).intoMemorySegment(p, o, ORDER);
+        }
+    }
+
+    private static void adalSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
+            MemorySegment m, MemorySegment v, long at, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
+        final FloatVector norm = FloatVector.broadcast(SPECIES, s.gradNormScale);
+        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
+        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
+        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
+        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
+        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
+        final FloatVector sqrtBc2 = FloatVector.broadcast(SPECIES, s.sqrtBc2);
+        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+        for (int i = 0; i < n; i += LANES) {
+            final long o = at + (long) i * Float.BYTES;
+            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
+            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
+            if (scaled) gi = gi.mul(k);
+            if (coupled) gi = wd.fma(pi, gi);
+            if (decoupled) pi = pi.mul(decay);
+            gi = norm.mul(gi);
+            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
+            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER)));
+            mi.intoMemorySegment(m, o, ORDER);
+            vi.intoMemorySegment(v, o, ORDER);
+            FloatVector q = sqrtBc2.div(vi.sqrt()).blend(0f, vi.compare(VectorOperators.EQ, 0f));
+            negStep.fma(mi.mul(q.add(eps)), pi).intoMemorySegment(p, o, ORDER);
         }
     }
 

@@ -6,22 +6,27 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.github.fusedopt.kernel.StepKernels.Family;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The vector kernels equal the scalar kernels bit for bit on inputs no optimizer would produce:
- * arbitrary moments (negative, subnormal, non-finite) and arbitrary per-step scalars.
+ * arbitrary moments (negative, subnormal, non-finite) and arbitrary per-step scalars; on arrays
+ * and on segments (native, at any 4-byte offset), which must give the array kernels' bits.
  */
 class KernelExactnessTest {
 
     private static StepKernels vector;
     private static final StepKernels SCALAR = ScalarStepKernels.INSTANCE;
-
-    enum Family { ADAM, EADAM, ADABELIEF, ADAL }
 
     @BeforeAll
     static void requireVectorKernels() {
@@ -109,12 +114,50 @@ class KernelExactnessTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void segmentKernelsEqualArrayKernels(Family family) {
+        Property.forAll("segment kernel " + family, Property.tries() / 4, CASES, c -> {
+            float[] p = c.p.clone(), m = c.m.clone(), v = c.v.clone();
+            run(SCALAR, family, c, p, m, v);
+            for (StepKernels k : new StepKernels[] {vector, SCALAR}) {
+                try (Arena arena = Arena.ofConfined()) {
+                    // Element `from` of each segment is element 0 of the case; `from` shifts alignment.
+                    int from = c.po % 9;
+                    MemorySegment ps = copyIn(arena, c.p, c.po, c.length, from);
+                    MemorySegment gs = copyIn(arena, c.g, c.go, c.length, from);
+                    MemorySegment ms = copyIn(arena, c.m, 0, c.length, from);
+                    MemorySegment vs = copyIn(arena, c.v, 0, c.length, from);
+                    k.step(family, c.scalars, ps, gs, ms, vs, from, c.length);
+                    float[] expectedP = Arrays.copyOfRange(p, c.po, c.po + c.length);
+                    assertEquals(-1, Values.firstDifference(expectedP, copyOut(ps, from, c.length)), k.name() + " params");
+                    assertEquals(-1, Values.firstDifference(m, copyOut(ms, from, c.length)), k.name() + " m");
+                    assertEquals(-1, Values.firstDifference(v, copyOut(vs, from, c.length)), k.name() + " v");
+                    double arrayNorm = SCALAR.gradL1Norm(c.scalars, c.p, c.po, c.g, c.go, c.length);
+                    MemorySegment pNorm = copyIn(arena, c.p, c.po, c.length, 0);
+                    MemorySegment gNorm = copyIn(arena, c.g, c.go, c.length, 0);
+                    double segmentNorm = k.gradL1Norm(c.scalars, pNorm, gNorm, c.length);
+                    assertEquals(Double.doubleToLongBits(arrayNorm), Double.doubleToLongBits(segmentNorm),
+                            k.name() + " norm: array " + arrayNorm + ", segment " + segmentNorm);
+                }
+            }
+        });
+    }
+
+    /** A native segment of {@code from + length} floats whose elements from {@code from} on are the array's. */
+    private static MemorySegment copyIn(Arena arena, float[] array, int offset, int length, int from) {
+        MemorySegment segment = arena.allocate((long) (from + length) * Float.BYTES, Float.BYTES);
+        MemorySegment.copy(array, offset, segment, JAVA_FLOAT, (long) from * Float.BYTES, length);
+        return segment;
+    }
+
+    private static float[] copyOut(MemorySegment segment, int from, int length) {
+        float[] out = new float[length];
+        MemorySegment.copy(segment, JAVA_FLOAT, (long) from * Float.BYTES, out, 0, length);
+        return out;
+    }
+
     private static void run(StepKernels k, Family family, Case c, float[] p, float[] m, float[] v) {
-        switch (family) {
-            case ADAM -> k.adam(c.scalars, p, c.po, c.g, c.go, m, v, c.length);
-            case EADAM -> k.eadam(c.scalars, p, c.po, c.g, c.go, m, v, c.length);
-            case ADABELIEF -> k.adaBelief(c.scalars, p, c.po, c.g, c.go, m, v, c.length);
-            case ADAL -> k.adal(c.scalars, p, c.po, c.g, c.go, m, v, c.length);
-        }
+        k.step(family, c.scalars, p, c.po, c.g, c.go, m, 0, v, 0, c.length);
     }
 }

@@ -1,0 +1,93 @@
+package io.github.fusedopt;
+
+import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.StepKernels.Family;
+import io.github.fusedopt.kernel.StepScalars;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One validated binding of parameters and gradients, on the heap or in segments. Steps pick the
+ * array kernels when the tensor and its moments are all arrays, the segment kernels otherwise
+ * (arrays then take part as heap segments).
+ */
+sealed interface Tensor {
+
+    int length();
+
+    /** Throws if a segment cannot be used from the current thread now; arrays always can. */
+    void checkAccessible(int index);
+
+    /** Whether threads other than the caller may step this tensor. */
+    boolean shareable();
+
+    /** Steps elements {@code [from, from + n)}. */
+    void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n);
+
+    /** {@link StepKernels#chunkL1Norm} of elements {@code [from, to)}. */
+    double chunkL1Norm(StepKernels kernels, StepScalars s, int from, int to);
+
+    /** {@code ‖g‖₁} of the whole tensor, chunk by chunk in the documented order. */
+    default double gradL1Norm(StepKernels kernels, StepScalars s) {
+        double total = 0;
+        for (int chunk = 0; chunk < length(); chunk += StepKernels.NORM_CHUNK) {
+            total += chunkL1Norm(kernels, s, chunk, Math.min(length(), chunk + StepKernels.NORM_CHUNK));
+        }
+        return total;
+    }
+
+    /** Slices of two heap arrays. */
+    record OnHeap(float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) implements Tensor {
+        @Override
+        public void checkAccessible(int index) {
+        }
+
+        @Override
+        public boolean shareable() {
+            return true;
+        }
+
+        @Override
+        public void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n) {
+            if (moments instanceof Moments.OnHeap(float[] m, float[] v)) {
+                kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from, m, from, v, from, n);
+            } else {
+                kernels.step(family, s, slice(params, paramsOffset), slice(grads, gradsOffset),
+                        moments.firstSegment(), moments.secondSegment(), from, n);
+            }
+        }
+
+        private MemorySegment slice(float[] array, int offset) {
+            return MemorySegment.ofArray(array).asSlice((long) offset * Float.BYTES, (long) length * Float.BYTES);
+        }
+
+        @Override
+        public double chunkL1Norm(StepKernels kernels, StepScalars s, int from, int to) {
+            return kernels.chunkL1Norm(s, params, paramsOffset, grads, gradsOffset, from, to);
+        }
+    }
+
+    /** Two segments of {@code length} floats each. */
+    record InSegments(MemorySegment params, MemorySegment grads, int length) implements Tensor {
+        @Override
+        public void checkAccessible(int index) {
+            Checks.accessible(params, "params of tensor " + index);
+            Checks.accessible(grads, "grads of tensor " + index);
+        }
+
+        @Override
+        public boolean shareable() {
+            return Checks.shareable(params) && Checks.shareable(grads);
+        }
+
+        @Override
+        public void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n) {
+            kernels.step(family, s, params, grads, moments.firstSegment(), moments.secondSegment(), from, n);
+        }
+
+        @Override
+        public double chunkL1Norm(StepKernels kernels, StepScalars s, int from, int to) {
+            return kernels.chunkL1Norm(s, params, grads, from, to);
+        }
+    }
+}
