@@ -24,7 +24,7 @@ final class GroupStep {
     static void run(StepKernels kernels, Family family, OptimizerState state, TensorGroup group,
                     double givenNorm, boolean normOverGroup, StepExecutor executor) {
         StepScalars scalars = state.scalars;
-        boolean parallel = executor.parallelFor(group.elementCount()) && group.plan().taskCount() > 1
+        boolean parallel = executor.parallelFor(group.elementCount()) && group.updatePlan().taskCount() > 1
                 && group.shareable() && state.shareable();
         double[] norms = null;
         if (family == Family.ADAL) {
@@ -65,7 +65,7 @@ final class GroupStep {
     /** Chunk sums on the workers, then each tensor's sums added in order, from 0, on the caller. */
     private static void parallelNorms(StepKernels kernels, OptimizerState state, TensorGroup group,
                                       StepExecutor executor, double[] norms) {
-        ChunkPlan plan = group.plan();
+        ChunkPlan plan = group.normPlan();
         double[] unitSums = new double[plan.unitCount()];
         ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars,
                 state.workerScalars(executor.parallelism()), (s, u) -> unitSums[u] = group.tensor(plan.unitTensor[u])
@@ -78,7 +78,7 @@ final class GroupStep {
 
     private static void parallelUpdate(StepKernels kernels, Family family, OptimizerState state, TensorGroup group,
                                        StepExecutor executor, double[] norms) {
-        ChunkPlan plan = group.plan();
+        ChunkPlan plan = group.updatePlan();
         ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars,
                 state.workerScalars(executor.parallelism()), (s, u) -> {
                     int t = plan.unitTensor[u];

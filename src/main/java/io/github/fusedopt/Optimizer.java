@@ -110,11 +110,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
      */
     public OptimizerState newState(TensorGroup group) {
         Checks.notNull(group, "group");
-        Moments[] moments = new Moments[group.tensorCount()];
-        for (int i = 0; i < moments.length; i++) {
-            moments[i] = Moments.onHeap(group.length(i));
-        }
-        return new OptimizerState(algorithm(), moments, false, initialReferenceLoss());
+        return new OptimizerState(algorithm(), Moments.onHeap(group), false, initialReferenceLoss());
     }
 
     /**
@@ -130,11 +126,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     public OptimizerState newState(TensorGroup group, Arena arena) {
         Checks.notNull(group, "group");
         Checks.notNull(arena, "arena");
-        Moments[] moments = new Moments[group.tensorCount()];
-        for (int i = 0; i < moments.length; i++) {
-            moments[i] = Moments.offHeap(group.length(i), arena);
-        }
-        return new OptimizerState(algorithm(), moments, true, initialReferenceLoss());
+        return new OptimizerState(algorithm(), Moments.offHeap(group, arena), true, initialReferenceLoss());
     }
 
     private static void checkSize(int size) {
@@ -215,7 +207,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         checkStepInputs(loss, gradNorm);
         state.checkAccessible();
 
-        if (!(state.moments[0] instanceof Moments.OnHeap(float[] m, float[] v))) {
+        if (!(state.moments[0] instanceof Moments.OnHeap(float[] m, float[] v, int at, int _))) {
             runSingle(kernels, state, new Tensor.OnHeap(params, paramsOffset, grads, gradsOffset, length),
                     loss, gradNorm, gradScale);
             return;
@@ -230,7 +222,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
                     ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length)
                     : gradNorm);
         }
-        kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, 0, v, 0, length);
+        kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, at, v, at, length);
         state.step = t;
     }
 

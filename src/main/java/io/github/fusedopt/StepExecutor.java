@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How a group step may use threads: opt-in parallelism for the {@code step(state, group, executor)}
  * forms.
  *
- * <p>A parallel step cuts the group into chunks of 65,536 elements (small tensors packed
- * together). The calling thread and up to {@code parallelism − 1} tasks on the executor take chunks
- * until none are left; the caller then waits, blocked rather than spinning, until the last chunk
- * is done. The cut and AdaL's summation order do not depend on the thread count, so the result is
+ * <p>A parallel step cuts the group into chunks of 16,384 elements (small tensors packed
+ * together; AdaL's norm pass cuts at its 65,536-element chunks). The calling thread and up to
+ * {@code parallelism − 1} tasks on the executor each take the chunks of their own contiguous share
+ * first, so that a chunk stays on one core from step to step, then help with the rest; the caller
+ * then waits, blocked rather than spinning, until the last chunk is done. The cut and AdaL's summation order do not depend on the thread count, so the result is
  * the same bits as a single-threaded step. A step over fewer than {@link #minParallelElements()}
  * elements runs on the calling thread alone, so small steps never pay for threads; so does a step
  * over segments of a confined arena, which only its owner thread may touch.
@@ -34,7 +35,7 @@ public final class StepExecutor implements AutoCloseable {
      * The default {@link #minParallelElements()}: below it, a second thread cost more than it saved
      * on the 2-core machine the README's figures come from (see its parallel table).
      */
-    public static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1 << 17;
+    public static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1 << 19;
 
     private static final StepExecutor SERIAL = new StepExecutor(null, 1, Long.MAX_VALUE, null, null);
 

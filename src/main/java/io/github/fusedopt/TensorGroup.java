@@ -33,7 +33,8 @@ public final class TensorGroup {
     private final Tensor[] tensors;
     private final long elementCount;
     private final boolean hasSegments;
-    private final ChunkPlan plan;
+    private final ChunkPlan normPlan;
+    private final ChunkPlan updatePlan;
 
     private TensorGroup(List<Tensor> tensors) {
         this.tensors = tensors.toArray(new Tensor[0]);
@@ -46,7 +47,8 @@ public final class TensorGroup {
         this.elementCount = count;
         this.hasSegments = segments;
         Overlaps.check(this.tensors);
-        this.plan = new ChunkPlan(this.tensors);
+        this.normPlan = new ChunkPlan(this.tensors, ChunkPlan.CHUNK);
+        this.updatePlan = new ChunkPlan(this.tensors, ChunkPlan.UPDATE_CHUNK);
     }
 
     /**
@@ -115,8 +117,14 @@ public final class TensorGroup {
         return tensors[index];
     }
 
-    ChunkPlan plan() {
-        return plan;
+    /** The cut of a parallel norm pass: one unit per chunk of the norm's order. */
+    ChunkPlan normPlan() {
+        return normPlan;
+    }
+
+    /** The cut of a parallel update pass. */
+    ChunkPlan updatePlan() {
+        return updatePlan;
     }
 
     /** Throws if a bound segment cannot be used from this thread now. */

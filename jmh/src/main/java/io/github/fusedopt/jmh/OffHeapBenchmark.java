@@ -1,0 +1,93 @@
+package io.github.fusedopt.jmh;
+
+import io.github.fusedopt.AdamL;
+import io.github.fusedopt.GradientOptimizer;
+import io.github.fusedopt.Optimizer;
+import io.github.fusedopt.OptimizerState;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+/**
+ * One step over {@code size} elements held on the heap ({@code storage=heap}: arrays, heap state)
+ * or off it ({@code segment}: parameters, gradients and moments in native segments at 64-byte
+ * aligned addresses, as a framework's allocator gives them; {@code segment16}: parameters and
+ * gradients 16 bytes past alignment, where a heap array's data starts).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = Suite.VECTOR_MODULE)
+public class OffHeapBenchmark {
+
+    @Param({"adam"})
+    public String optimizer;
+
+    @Param({"4096", "1048576", "16777216"})
+    public int size;
+
+    @Param({"heap", "segment", "segment16"})
+    public String storage;
+
+    private Optimizer stepper;
+    private Arena arena;
+    private OptimizerState state;
+    private float[] params;
+    private float[] grads;
+    private MemorySegment paramSegment;
+    private MemorySegment gradSegment;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        stepper = Optimizers.byName(optimizer);
+        params = new float[size];
+        grads = new float[size];
+        Optimizers.fill(new SplittableRandom(42), params, grads);
+        arena = Arena.ofShared();
+        if (storage.equals("heap")) {
+            state = stepper.newState(size);
+            return;
+        }
+        long shift = storage.equals("segment16") ? 16 : 0;
+        paramSegment = arena.allocate(shift + 4L * size, 64).asSlice(shift);
+        gradSegment = arena.allocate(shift + 4L * size, 64).asSlice(shift);
+        MemorySegment.copy(params, 0, paramSegment, JAVA_FLOAT, 0, size);
+        MemorySegment.copy(grads, 0, gradSegment, JAVA_FLOAT, 0, size);
+        state = stepper.newState(size, arena);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        arena.close();
+    }
+
+    @Benchmark
+    public void step() {
+        if (paramSegment == null) {
+            switch (stepper) {
+                case AdamL adamL -> adamL.step(state, Optimizers.LOSS, params, grads);
+                case GradientOptimizer g -> g.step(state, params, grads);
+            }
+            return;
+        }
+        switch (stepper) {
+            case AdamL adamL -> adamL.step(state, Optimizers.LOSS, paramSegment, gradSegment);
+            case GradientOptimizer g -> g.step(state, paramSegment, gradSegment);
+        }
+    }
+}
