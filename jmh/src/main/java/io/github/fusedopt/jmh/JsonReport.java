@@ -37,10 +37,36 @@ final class JsonReport {
         array(out, "peers", summary.peers(), peer -> "{\"peer\": " + string(peer.params().get("peer"))
                 + ", \"size\": " + peer.size() + ", \"elementsPerSecond\": " + number(peer.elementsPerSecond()) + "}");
         out.append(",\n");
-        array(out, "targets", summary.targets(), target -> "{\"target\": " + string(target.name())
+        targets(out, summary.targets());
+        return out.append("\n}\n").toString();
+    }
+
+    /** The scale section as JSON: group, parallel and off-heap rows, and their targets. */
+    static String render(ScaleSummary scale) {
+        StringBuilder out = new StringBuilder("{\n");
+        array(out, "group", scale.groupRows(), row -> "{\"optimizer\": " + string(row.optimizer())
+                + ", \"layout\": " + string(row.layout()) + ", \"api\": " + string(row.api())
+                + ", \"shape\": " + string(row.shape())
+                + ", \"elementsPerSecond\": " + number(row.elementsPerSecond())
+                + ", \"timeOverOneTensor\": " + number(row.timeOverOneTensor()) + "}");
+        out.append(",\n");
+        array(out, "parallel", scale.parallelRows(), row -> "{\"optimizer\": " + string(row.optimizer())
+                + ", \"size\": " + row.size() + ", \"oneThread\": " + number(row.oneThread())
+                + ", \"twoThreads\": " + number(row.twoThreads()) + ", \"speedup\": " + number(row.speedup()) + "}");
+        out.append(",\n");
+        array(out, "offHeap", scale.offHeapRows(), row -> "{\"size\": " + row.size()
+                + ", \"storage\": " + string(row.storage())
+                + ", \"elementsPerSecond\": " + number(row.elementsPerSecond())
+                + ", \"overHeap\": " + number(row.overHeap()) + "}");
+        out.append(",\n");
+        targets(out, scale.targets());
+        return out.append("\n}\n").toString();
+    }
+
+    private static void targets(StringBuilder out, List<Summary.Target> targets) {
+        array(out, "targets", targets, target -> "{\"target\": " + string(target.name())
                 + ", \"bar\": " + string(target.bar()) + ", \"measured\": " + string(target.measured())
                 + ", \"met\": " + target.met() + "}");
-        return out.append("\n}\n").toString();
     }
 
     /** {@code "name": [ ... ]}, one object per line, without a trailing comma or line break. */

@@ -1,5 +1,6 @@
 package io.github.fusedopt.jmh;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The report as Markdown: what it ran on, the table, the bandwidth, and the targets. */
@@ -59,8 +60,14 @@ final class MarkdownReport {
             }
         }
 
-        out.append("\nTargets:\n\n| target | bar | measured | met |\n|---|---|---|---|\n");
-        for (Summary.Target target : summary.targets()) {
+        out.append("\nTargets:\n\n").append(targets(summary.targets()));
+        return out.toString();
+    }
+
+    /** A targets table. */
+    static String targets(List<Summary.Target> targets) {
+        StringBuilder out = new StringBuilder("| target | bar | measured | met |\n|---|---|---|---|\n");
+        for (Summary.Target target : targets) {
             out.append("| ").append(target.name()).append(" | ").append(target.bar()).append(" | ")
                     .append(target.measured()).append(" | ").append(target.met() ? "yes" : "**no**").append(" |\n");
         }

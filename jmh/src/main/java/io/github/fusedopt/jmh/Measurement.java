@@ -19,8 +19,14 @@ record Measurement(String benchmark, Map<String, String> params, double opsPerSe
         return Integer.parseInt(params.get("size"));
     }
 
+    /** Elements per op: the {@code size} parameter, or the product of a {@code shape} such as {@code 1000x1024}. */
+    long elements() {
+        String shape = params.get("shape");
+        return shape != null ? GroupBenchmark.elements(shape) : size();
+    }
+
     /** Elements per second. */
     double elementsPerSecond() {
-        return opsPerSecond * size();
+        return opsPerSecond * elements();
     }
 }

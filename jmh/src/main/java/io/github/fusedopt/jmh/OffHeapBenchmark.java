@@ -24,10 +24,16 @@ import java.util.concurrent.TimeUnit;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
- * One step over {@code size} elements held on the heap ({@code storage=heap}: arrays, heap state)
- * or off it ({@code segment}: parameters, gradients and moments in native segments at 64-byte
- * aligned addresses, as a framework's allocator gives them; {@code segment16}: parameters and
- * gradients 16 bytes past alignment, where a heap array's data starts).
+ * One step over {@code size} elements held on the heap or off it, by {@code storage}:
+ * <ul>
+ *   <li>{@code heap}: arrays and a heap state, through the array kernels;</li>
+ *   <li>{@code heapsegment}: the same heap arrays wrapped as segments, through the segment kernels
+ *       (the segment code on heap memory);</li>
+ *   <li>{@code segment}: parameters, gradients and moments in native segments at 64-byte aligned
+ *       addresses, as a framework's allocator gives them;</li>
+ *   <li>{@code segment16}: as {@code segment}, with parameters and gradients 16 bytes past
+ *       alignment, where a heap array's data starts.</li>
+ * </ul>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,7 +47,7 @@ public class OffHeapBenchmark {
     @Param({"4096", "1048576", "16777216"})
     public int size;
 
-    @Param({"heap", "segment", "segment16"})
+    @Param({"heap", "heapsegment", "segment", "segment16"})
     public String storage;
 
     private Optimizer stepper;
@@ -63,9 +69,16 @@ public class OffHeapBenchmark {
             state = stepper.newState(size);
             return;
         }
+        if (storage.equals("heapsegment")) {
+            paramSegment = MemorySegment.ofArray(params);
+            gradSegment = MemorySegment.ofArray(grads);
+            state = stepper.newState(size);
+            return;
+        }
         long shift = storage.equals("segment16") ? 16 : 0;
-        paramSegment = arena.allocate(shift + 4L * size, 64).asSlice(shift);
-        gradSegment = arena.allocate(shift + 4L * size, 64).asSlice(shift);
+        long skew = storage.equals("skew") ? 1024 : 0;
+        paramSegment = arena.allocate(shift + skew + 4L * size, 64).asSlice(shift + skew);
+        gradSegment = arena.allocate(shift + 2 * skew + 4L * size, 64).asSlice(shift + 2 * skew);
         MemorySegment.copy(params, 0, paramSegment, JAVA_FLOAT, 0, size);
         MemorySegment.copy(grads, 0, gradSegment, JAVA_FLOAT, 0, size);
         state = stepper.newState(size, arena);

@@ -18,7 +18,11 @@ import java.util.Map;
  *
  * <pre>
  * Report [--out=DIR] [--optimizers=adam,adal] [--sizes=4096,16777216] [--scalar-sizes=4096] [--quick] [--peers]
+ *        [--sections=steps,scale]
  * </pre>
+ * The {@code scale} section runs {@link GroupBenchmark}, {@link ParallelBenchmark} and
+ * {@link OffHeapBenchmark} on fixed parameters ({@link ScaleRuns}); {@code --optimizers} and
+ * {@code --sizes} apply to the {@code steps} section.
  * {@code --quick} checks the pipeline with very short runs; its figures mean nothing.
  * {@code --peers} also times ND4J's and Tribuo's Adam, and needs the jar built with {@code -Ppeers}.
  */
@@ -28,7 +32,8 @@ public final class Report {
     private static final List<Integer> SIZES = List.of(1024, 4096, 4097, 65536, 1048576, 16777216);
 
     private static final List<String> KNOWN_OPTIONS =
-            List.of("--out", "--optimizers", "--sizes", "--scalar-sizes", "--quick", "--peers");
+            List.of("--out", "--optimizers", "--sizes", "--scalar-sizes", "--quick", "--peers", "--sections");
+    private static final List<String> SECTIONS = List.of("steps", "scale");
 
     private Report() {
     }
@@ -40,9 +45,39 @@ public final class Report {
         List<Integer> sizes = list(options.get("sizes"), SIZES).stream().map(Integer::valueOf).sorted().toList();
         List<Integer> scalarSizes = list(options.get("scalar-sizes"), List.of(Summary.CACHE_SIZE)).stream()
                 .map(Integer::valueOf).toList();
-        Suite suite = options.containsKey("quick") ? Suite.quick() : Suite.standard();
+        boolean quick = options.containsKey("quick");
+        Suite suite = quick ? Suite.quick() : Suite.standard();
+        List<String> sections = list(options.get("sections"), SECTIONS);
         Files.createDirectories(out);
+        String command = ("Report " + String.join(" ", args)).trim().replaceAll("\\s+", " ");
+        StringBuilder markdown = new StringBuilder();
+        StringBuilder json = new StringBuilder();
+        if (sections.contains("steps")) {
+            Summary summary = steps(suite, out, optimizers, sizes, scalarSizes, options.containsKey("peers"));
+            markdown.append(MarkdownReport.render(summary, command.strip()));
+            json.append(JsonReport.render(summary));
+            ThroughputChart.write(summary, out.resolve("throughput.png"));
+        }
+        if (sections.contains("scale")) {
+            ScaleSummary scale = ScaleRuns.run(suite, quick, out);
+            if (markdown.isEmpty()) {
+                markdown.append("Machine: ").append(Machine.current().describe()).append("  \nCommand: `")
+                        .append(command.strip()).append("`.\n");
+            }
+            markdown.append(ScaleReport.render(scale));
+            Files.writeString(out.resolve("scale.json"), JsonReport.render(scale));
+        }
+        Files.writeString(out.resolve("report.md"), markdown.toString());
+        if (!json.isEmpty()) {
+            Files.writeString(out.resolve("report.json"), json.toString());
+        }
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
 
+    private static Summary steps(Suite suite, Path out, List<String> optimizers, List<Integer> sizes,
+                                 List<Integer> scalarSizes, boolean withPeers) throws IOException, RunnerException {
         List<Map<String, String[]>> pairs = new ArrayList<>();
         for (String optimizer : optimizers) {
             for (int size : sizes) {
@@ -59,21 +94,13 @@ public final class Report {
         List<Measurement> bandwidth = suite.run("BandwidthBenchmark", List.of(Map.of("size", strings(sizes))),
                 List.of(), true, out.resolve("jmh-bandwidth.json"));
         List<Measurement> peers = List.of();
-        if (options.containsKey("peers")) {
+        if (withPeers) {
             peers = suite.run("PeerBenchmark",
                     List.of(Map.of("peer", new String[] {"nd4j", "tribuo"}, "size", strings(sizes))),
                     List.of(), false, out.resolve("jmh-peers.json"));
         }
 
-        Summary summary = new Summary(Machine.current(), suite, optimizers, sizes, steps, trulyScalar, bandwidth, peers);
-        String command = ("Report " + String.join(" ", args)).trim().replaceAll("\\s+", " ");
-        String markdown = MarkdownReport.render(summary, command.strip());
-        Files.writeString(out.resolve("report.md"), markdown);
-        Files.writeString(out.resolve("report.json"), JsonReport.render(summary));
-        ThroughputChart.write(summary, out.resolve("throughput.png"));
-        System.out.println();
-        System.out.println(markdown);
-        System.out.println("Written to " + out.toAbsolutePath());
+        return new Summary(Machine.current(), suite, optimizers, sizes, steps, trulyScalar, bandwidth, peers);
     }
 
     static Map<String, String> parse(String[] args) {
