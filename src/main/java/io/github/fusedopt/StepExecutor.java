@@ -35,7 +35,7 @@ public final class StepExecutor implements AutoCloseable {
      * The default {@link #minParallelElements()}: below it, a second thread cost more than it saved
      * on the 2-core machine the README's figures come from (see its parallel table).
      */
-    public static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1 << 19;
+    public static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1 << 20;
 
     private static final StepExecutor SERIAL = new StepExecutor(null, 1, Long.MAX_VALUE, null, null);
 
