@@ -212,10 +212,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
                     loss, gradNorm, gradScale);
             return;
         }
-        long t = state.step + 1;
-        StepScalars scalars = state.scalars;
-        prepareGradient(scalars, gradScale);
-        prepare(scalars, state, t, loss);
+        StepScalars scalars = beginStep(state, loss, gradScale);
         Family family = algorithm().family;
         if (family == Family.ADAL) {
             scalars.gradNorm(Double.isNaN(gradNorm)
@@ -223,7 +220,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
                     : gradNorm);
         }
         kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, at, v, at, length);
-        state.step = t;
+        state.step++;
     }
 
     /** The segment step every single-tensor segment overload ends in. */
@@ -264,26 +261,29 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         group.checkAccessible();
         state.checkAccessible();
 
-        long t = state.step + 1;
-        prepareGradient(state.scalars, gradScale);
-        prepare(state.scalars, state, t, loss);
+        beginStep(state, loss, gradScale);
         GroupStep.run(kernels, algorithm().family, state, group, gradNorm, normOverGroup(), executor);
-        state.step = t;
+        state.step++;
     }
 
     /** A validated single tensor whose storage is not all heap arrays. */
     private void runSingle(StepKernels kernels, OptimizerState state, Tensor tensor, double loss, double gradNorm,
                            double gradScale) {
-        long t = state.step + 1;
-        StepScalars scalars = state.scalars;
-        prepareGradient(scalars, gradScale);
-        prepare(scalars, state, t, loss);
+        StepScalars scalars = beginStep(state, loss, gradScale);
         Family family = algorithm().family;
         if (family == Family.ADAL) {
             scalars.gradNorm(Double.isNaN(gradNorm) ? tensor.gradL1Norm(kernels, scalars) : gradNorm);
         }
         tensor.step(kernels, family, scalars, state.moments[0], 0, tensor.length());
-        state.step = t;
+        state.step++;
+    }
+
+    /** Sets the state's per-step scalars for step {@code t + 1}; the caller writes, then counts the step. */
+    private StepScalars beginStep(OptimizerState state, double loss, double gradScale) {
+        StepScalars scalars = state.scalars;
+        prepareGradient(scalars, gradScale);
+        prepare(scalars, state, state.step + 1, loss);
+        return scalars;
     }
 
     private void checkState(OptimizerState state) {

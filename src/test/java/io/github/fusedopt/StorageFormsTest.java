@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,17 +26,7 @@ class StorageFormsTest {
     @EnumSource(Kind.class)
     void everyStorageGivesTheSameBits(Kind kind) {
         Property.forAll("storage forms, " + kind, Math.max(1, Property.tries() / 4),
-                new Property.Generator<Trajectory>() {
-                    @Override
-                    public int length(SplittableRandom random) {
-                        return Values.length(random, 3000);
-                    }
-
-                    @Override
-                    public Trajectory generate(SplittableRandom random, int length) {
-                        return Trajectory.random(kind, random, length);
-                    }
-                }, StorageFormsTest::assertSameBits);
+                Trajectory.generator(kind, 3000), StorageFormsTest::assertSameBits);
     }
 
     private static void assertSameBits(Trajectory t) {

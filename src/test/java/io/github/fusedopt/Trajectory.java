@@ -1,6 +1,7 @@
 package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.testing.Property;
 import io.github.fusedopt.testing.Values;
 
 import java.util.Arrays;
@@ -17,6 +18,21 @@ record Trajectory(Optimizer optimizer, int length, boolean sharedArray, int para
 
     int steps() {
         return grads.length;
+    }
+
+    /** Draws {@link #random(Kind, SplittableRandom, int)} trajectories of lengths up to {@code maxLength}. */
+    static Property.Generator<Trajectory> generator(Kind kind, int maxLength) {
+        return new Property.Generator<>() {
+            @Override
+            public int length(SplittableRandom random) {
+                return Values.length(random, maxLength);
+            }
+
+            @Override
+            public Trajectory generate(SplittableRandom random, int length) {
+                return Trajectory.random(kind, random, length);
+            }
+        };
     }
 
     /** A random trajectory with edge values, non-finite values, offsets and up to 100 steps. */

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -31,17 +30,8 @@ class VectorScalarExactnessTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void vectorStepEqualsScalarStepBitForBit(Kind kind) {
-        Property.forAll("vector == scalar, " + kind, Property.tries(), new Property.Generator<Trajectory>() {
-            @Override
-            public int length(SplittableRandom random) {
-                return Values.length(random, 5000);
-            }
-
-            @Override
-            public Trajectory generate(SplittableRandom random, int length) {
-                return Trajectory.random(kind, random, length);
-            }
-        }, VectorScalarExactnessTest::assertSameBitsEveryStep);
+        Property.forAll("vector == scalar, " + kind, Property.tries(), Trajectory.generator(kind, 5000),
+                VectorScalarExactnessTest::assertSameBitsEveryStep);
     }
 
     static void assertSameBitsEveryStep(Trajectory trajectory) {

@@ -1,11 +1,6 @@
 package io.github.fusedopt.jmh;
 
-import io.github.fusedopt.AdaBelief;
-import io.github.fusedopt.AdaL;
-import io.github.fusedopt.Adam;
 import io.github.fusedopt.AdamL;
-import io.github.fusedopt.AdamW;
-import io.github.fusedopt.EAdam;
 import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
@@ -52,7 +47,6 @@ public class StepBenchmark {
     private OptimizerState state;
     private float[] params;
     private float[] grads;
-    private double loss;
 
     /** Bytes read and written per element: p, g, m, v in and p, m, v out; AdaL reads g twice. */
     public static int bytesPerElement(String optimizer) {
@@ -66,30 +60,17 @@ public class StepBenchmark {
             throw new IllegalStateException("asked for " + impl + " kernels, running " + KernelProvider.kernels().name()
                     + "; each parameter combination needs its own fork");
         }
-        stepper = switch (optimizer) {
-            case "adam" -> Adam.builder().build();
-            case "adamw" -> AdamW.builder().build();
-            case "eadam" -> EAdam.builder().build();
-            case "adabelief" -> AdaBelief.builder().build();
-            case "adaml" -> AdamL.builder().build();
-            case "adal" -> AdaL.builder().build();
-            default -> throw new IllegalArgumentException("optimizer " + optimizer);
-        };
-        SplittableRandom random = new SplittableRandom(42);
+        stepper = Optimizers.byName(optimizer);
         params = new float[size];
         grads = new float[size];
-        for (int i = 0; i < size; i++) {
-            params[i] = (float) random.nextGaussian();
-            grads[i] = (float) (1e-2 * random.nextGaussian());
-        }
+        Optimizers.fill(new SplittableRandom(42), params, grads);
         state = stepper.newState(size);
-        loss = 10;
     }
 
     @Benchmark
     public void step() {
         switch (stepper) {
-            case AdamL adamL -> adamL.step(state, loss, params, grads);
+            case AdamL adamL -> adamL.step(state, Optimizers.LOSS, params, grads);
             case GradientOptimizer g -> g.step(state, params, grads);
         }
     }
