@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 final class Checks {
 
     /** Never started: a segment it may access is accessible from every thread. */
-    private static final Thread OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
+    private static final Thread OTHER_THREAD = new Thread(() -> { });
 
     private Checks() {
     }

@@ -219,7 +219,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
                     ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length)
                     : gradNorm);
         }
-        kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, at, v, at, length);
+        kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, v, at, length);
         state.step++;
     }
 

@@ -50,8 +50,7 @@ sealed interface Tensor {
         @Override
         public void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n) {
             if (moments instanceof Moments.OnHeap(float[] m, float[] v, int at, int _)) {
-                kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from,
-                        m, at + from, v, at + from, n);
+                kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from, m, v, at + from, n);
             } else {
                 kernels.step(family, s, slice(params, paramsOffset), slice(grads, gradsOffset),
                         moments.firstSegment(), moments.secondSegment(), from, n);

@@ -26,14 +26,30 @@ public final class ScalarStepKernels implements StepKernels {
         return 1;
     }
 
+    /**
+     * Element {@code i} of the moments is element {@code pd + i} of the parameters and
+     * {@code gd + i} of the gradients. When both distances are 0 (whole arrays, or slices at the
+     * moments' offset) the second call passes them as constants: C2 then sees one index for all
+     * four arrays, which no aliasing between them can turn into a dependence across iterations,
+     * and vectorises the loop itself. With distances it cannot know, it keeps the loop scalar.
+     */
     @Override
     public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
-                     float[] m, int mo, float[] v, int vo, int n) {
+                     float[] m, float[] v, int mo, int n) {
+        if (po == mo && go == mo) {
+            loop(family, s, p, g, m, v, 0, 0, mo, mo + n);
+        } else {
+            loop(family, s, p, g, m, v, po - mo, go - mo, mo, mo + n);
+        }
+    }
+
+    private static void loop(Family family, StepScalars s, float[] p, float[] g, float[] m, float[] v,
+                             int pd, int gd, int from, int to) {
         switch (family) {
-            case ADAM -> adam(s, p, po, g, go, m, mo, v, vo, n);
-            case EADAM -> eadam(s, p, po, g, go, m, mo, v, vo, n);
-            case ADA_BELIEF -> adaBelief(s, p, po, g, go, m, mo, v, vo, n);
-            case ADAL -> adal(s, p, po, g, go, m, mo, v, vo, n);
+            case ADAM -> adam(s, p, g, m, v, pd, gd, from, to);
+            case EADAM -> eadam(s, p, g, m, v, pd, gd, from, to);
+            case ADA_BELIEF -> adaBelief(s, p, g, m, v, pd, gd, from, to);
+            case ADAL -> adal(s, p, g, m, v, pd, gd, from, to);
         }
     }
 
@@ -44,100 +60,99 @@ public final class ScalarStepKernels implements StepKernels {
     @Override
     public void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
                      MemorySegment v, long from, int n) {
-        final int block = NORM_BLOCK;
-        float[] t = s.blockScratch();
-        for (int done = 0; done < n; done += block) {
-            int len = Math.min(block, n - done);
+        float[][] t = s.blockScratch();
+        for (int done = 0; done < n; done += NORM_BLOCK) {
+            int len = Math.min(NORM_BLOCK, n - done);
             long at = (from + done) * Float.BYTES;
-            MemorySegment.copy(p, JAVA_FLOAT, at, t, 0, len);
-            MemorySegment.copy(g, JAVA_FLOAT, at, t, block, len);
-            MemorySegment.copy(m, JAVA_FLOAT, at, t, 2 * block, len);
-            MemorySegment.copy(v, JAVA_FLOAT, at, t, 3 * block, len);
-            step(family, s, t, 0, t, block, t, 2 * block, t, 3 * block, len);
-            MemorySegment.copy(t, 0, p, JAVA_FLOAT, at, len);
-            MemorySegment.copy(t, 2 * block, m, JAVA_FLOAT, at, len);
-            MemorySegment.copy(t, 3 * block, v, JAVA_FLOAT, at, len);
+            MemorySegment.copy(p, JAVA_FLOAT, at, t[0], 0, len);
+            MemorySegment.copy(g, JAVA_FLOAT, at, t[1], 0, len);
+            MemorySegment.copy(m, JAVA_FLOAT, at, t[2], 0, len);
+            MemorySegment.copy(v, JAVA_FLOAT, at, t[3], 0, len);
+            step(family, s, t[0], 0, t[1], 0, t[2], t[3], 0, len);
+            MemorySegment.copy(t[0], 0, p, JAVA_FLOAT, at, len);
+            MemorySegment.copy(t[2], 0, m, JAVA_FLOAT, at, len);
+            MemorySegment.copy(t[3], 0, v, JAVA_FLOAT, at, len);
         }
     }
 
-    private static void adam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
-                     float[] v, int vo, int n) {
+    private static void adam(StepScalars s, float[] p, float[] g, float[] m, float[] v,
+                     int pd, int gd, int from, int to) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
-        for (int i = 0; i < n; i++) {
-            float pi = p[po + i];
-            float gi = g[go + i] * k;
+        for (int i = from; i < to; i++) {
+            float pi = p[pd + i];
+            float gi = g[gd + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
-            float mi = Math.fma(b1, m[mo + i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[vo + i]);
-            m[mo + i] = mi;
-            v[vo + i] = vi;
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
+            m[i] = mi;
+            v[i] = vi;
             float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
-            p[po + i] = Math.fma(negStep, mi / denom, pi);
+            p[pd + i] = Math.fma(negStep, mi / denom, pi);
         }
     }
 
-    private static void eadam(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
-                      float[] v, int vo, int n) {
+    private static void eadam(StepScalars s, float[] p, float[] g, float[] m, float[] v,
+                     int pd, int gd, int from, int to) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float negStep = -s.stepSize;
-        for (int i = 0; i < n; i++) {
-            float pi = p[po + i];
-            float gi = g[go + i] * k;
+        for (int i = from; i < to; i++) {
+            float pi = p[pd + i];
+            float gi = g[gd + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
-            float mi = Math.fma(b1, m[mo + i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[vo + i]) + eps;
-            m[mo + i] = mi;
-            v[vo + i] = vi;
-            p[po + i] = Math.fma(negStep, mi / (float) Math.sqrt(vi), pi);
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[i]) + eps;
+            m[i] = mi;
+            v[i] = vi;
+            p[pd + i] = Math.fma(negStep, mi / (float) Math.sqrt(vi), pi);
         }
     }
 
-    private static void adaBelief(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
-                          float[] v, int vo, int n) {
+    private static void adaBelief(StepScalars s, float[] p, float[] g, float[] m, float[] v,
+                     int pd, int gd, int from, int to) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
-        for (int i = 0; i < n; i++) {
-            float pi = p[po + i];
-            float gi = g[go + i] * k;
+        for (int i = from; i < to; i++) {
+            float pi = p[pd + i];
+            float gi = g[gd + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
-            float mi = Math.fma(b1, m[mo + i], c1 * gi);
+            float mi = Math.fma(b1, m[i], c1 * gi);
             float di = gi - mi;
-            float vi = Math.fma(c2 * di, di, b2 * v[vo + i]) + eps;
-            m[mo + i] = mi;
-            v[vo + i] = vi;
+            float vi = Math.fma(c2 * di, di, b2 * v[i]) + eps;
+            m[i] = mi;
+            v[i] = vi;
             float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
-            p[po + i] = Math.fma(negStep, mi / denom, pi);
+            p[pd + i] = Math.fma(negStep, mi / denom, pi);
         }
     }
 
-    private static void adal(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo,
-                     float[] v, int vo, int n) {
+    private static void adal(StepScalars s, float[] p, float[] g, float[] m, float[] v,
+                     int pd, int gd, int from, int to) {
         final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor, norm = s.gradNormScale;
         final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
         final float sqrtBc2 = s.sqrtBc2, negStep = -s.stepSize;
-        for (int i = 0; i < n; i++) {
-            float pi = p[po + i];
-            float gi = g[go + i] * k;
+        for (int i = from; i < to; i++) {
+            float pi = p[pd + i];
+            float gi = g[gd + i] * k;
             if (coupled) gi = Math.fma(wd, pi, gi);
             if (decoupled) pi = pi * decay;
             gi = norm * gi;
-            float mi = Math.fma(b1, m[mo + i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[vo + i]);
-            m[mo + i] = mi;
-            v[vo + i] = vi;
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
+            m[i] = mi;
+            v[i] = vi;
             float q = vi == 0f ? 0f : sqrtBc2 / (float) Math.sqrt(vi);
-            p[po + i] = Math.fma(negStep, mi * (q + eps), pi);
+            p[pd + i] = Math.fma(negStep, mi * (q + eps), pi);
         }
     }
 

@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
  * per-step scalars given in a {@link StepScalars}.
  *
  * <p>Every step works on {@code n} elements: parameters {@code p[po + i]}, gradients
- * {@code g[go + i]} (read only) and the moments {@code m[mo + i]}, {@code v[vo + i]}. All
+ * {@code g[go + i]} (read only) and the moments {@code m[mo + i]}, {@code v[mo + i]}. All
  * implementations perform, per element, exactly the float operations below in this order, so they
  * agree bit for bit, on arrays and on segments ({@code fma(a, b, c)} is {@code a·b + c} rounded
  * once; {@code √} is correctly rounded; {@code S} names the fields of {@link StepScalars}):
@@ -72,9 +72,9 @@ public interface StepKernels {
     /** Float lanes processed per instruction: 1 for the scalar kernels. */
     int lanes();
 
-    /** One step of {@code family} over array slices. */
+    /** One step of {@code family} over array slices; the two moments share the offset {@code mo}. */
     void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
-              float[] m, int mo, float[] v, int vo, int n);
+              float[] m, float[] v, int mo, int n);
 
     /** One step of {@code family} over elements {@code [from, from + n)} of four segments. */
     void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
@@ -131,15 +131,15 @@ public interface StepKernels {
      * so the order, and the bits, are those of the array form.
      */
     default double chunkL1Norm(StepScalars s, MemorySegment p, MemorySegment g, long from, long to) {
-        float[] scratch = s.blockScratch();
+        float[][] scratch = s.blockScratch();
         double sum = 0;
         for (long block = from; block < to; block += NORM_BLOCK) {
             int len = (int) Math.min(NORM_BLOCK, to - block);
-            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch, NORM_BLOCK, len);
+            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch[1], 0, len);
             if (s.coupledDecay) {
-                MemorySegment.copy(p, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch, 0, len);
+                MemorySegment.copy(p, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch[0], 0, len);
             }
-            sum += l1NormBlock(s, scratch, 0, scratch, NORM_BLOCK, 0, len);
+            sum += l1NormBlock(s, scratch[0], 0, scratch[1], 0, 0, len);
         }
         return sum;
     }

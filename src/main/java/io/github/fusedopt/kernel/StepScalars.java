@@ -32,7 +32,7 @@ public final class StepScalars {
     float stepSize;
     float gradNormScale = 1f;
     private float[] tailScratch;
-    private float[] blockScratch;
+    private float[][] blockScratch;
     private final BiasCorrection firstBias = new BiasCorrection();
     private final BiasCorrection secondBias = new BiasCorrection();
 
@@ -120,10 +120,13 @@ public final class StepScalars {
         this.gradNormScale = other.gradNormScale;
     }
 
-    /** Scratch for four blocks of {@link StepKernels#NORM_BLOCK} floats: allocated on first use. */
-    float[] blockScratch() {
+    /**
+     * Scratch for staging one block of {@link StepKernels#NORM_BLOCK} elements of p, g, m and v,
+     * in four arrays (so that all four share index 0): allocated on first use.
+     */
+    float[][] blockScratch() {
         if (blockScratch == null) {
-            blockScratch = new float[4 * StepKernels.NORM_BLOCK];
+            blockScratch = new float[4][StepKernels.NORM_BLOCK];
         }
         return blockScratch;
     }

@@ -40,21 +40,21 @@ final class VectorStepKernels implements StepKernels {
 
     @Override
     public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
-                     float[] m, int mo, float[] v, int vo, int n) {
+                     float[] m, float[] v, int mo, int n) {
         Loop loop = arrayLoop(family);
         final int bound = SPECIES.loopBound(n);
-        loop.run(s, p, po, g, go, m, mo, v, vo, bound);
+        loop.run(s, p, po, g, go, m, mo, v, mo, bound);
         final int tail = n - bound;
         if (tail > 0) {
             float[] t = s.tailScratch(4 * LANES);
             System.arraycopy(p, po + bound, t, 0, tail);
             System.arraycopy(g, go + bound, t, LANES, tail);
             System.arraycopy(m, mo + bound, t, 2 * LANES, tail);
-            System.arraycopy(v, vo + bound, t, 3 * LANES, tail);
+            System.arraycopy(v, mo + bound, t, 3 * LANES, tail);
             loop.run(s, t, 0, t, LANES, t, 2 * LANES, t, 3 * LANES, LANES);
             System.arraycopy(t, 0, p, po + bound, tail);
             System.arraycopy(t, 2 * LANES, m, mo + bound, tail);
-            System.arraycopy(t, 3 * LANES, v, vo + bound, tail);
+            System.arraycopy(t, 3 * LANES, v, mo + bound, tail);
         }
     }
 

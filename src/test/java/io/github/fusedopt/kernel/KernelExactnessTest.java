@@ -158,6 +158,6 @@ class KernelExactnessTest {
     }
 
     private static void run(StepKernels k, Family family, Case c, float[] p, float[] m, float[] v) {
-        k.step(family, c.scalars, p, c.po, c.g, c.go, m, 0, v, 0, c.length);
+        k.step(family, c.scalars, p, c.po, c.g, c.go, m, v, 0, c.length);
     }
 }
