@@ -296,6 +296,11 @@ class SegmentAndGroupBadInputTest {
                     () -> TensorGroup.builder().add(p.asSlice(0, 20), g.asSlice(0, 20)).add(p.asSlice(16, 20), g.asSlice(20, 20)).build());
             assertMessage(IllegalArgumentException.class, "overlaps",
                     () -> TensorGroup.builder().add(a, b).add(MemorySegment.ofArray(a), g).build());
+            // An array slice and a heap segment over the same array: adjacent is fine, one float more is not.
+            assertEquals(2, TensorGroup.builder().add(a, 0, b, 0, 5)
+                    .add(MemorySegment.ofArray(a).asSlice(20, 20), MemorySegment.ofArray(new float[5])).build().tensorCount());
+            assertMessage(IllegalArgumentException.class, "overlaps", () -> TensorGroup.builder().add(a, 0, b, 0, 5)
+                    .add(MemorySegment.ofArray(a).asSlice(16, 20), MemorySegment.ofArray(new float[5])).build());
         }
     }
 
