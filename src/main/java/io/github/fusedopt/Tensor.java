@@ -27,14 +27,8 @@ sealed interface Tensor {
     /** {@link StepKernels#chunkL1Norm} of elements {@code [from, to)}. */
     double chunkL1Norm(StepKernels kernels, StepScalars s, int from, int to);
 
-    /** {@code ‖g‖₁} of the whole tensor, chunk by chunk in the documented order. */
-    default double gradL1Norm(StepKernels kernels, StepScalars s) {
-        double total = 0;
-        for (int chunk = 0; chunk < length(); chunk += StepKernels.NORM_CHUNK) {
-            total += chunkL1Norm(kernels, s, chunk, Math.min(length(), chunk + StepKernels.NORM_CHUNK));
-        }
-        return total;
-    }
+    /** {@link StepKernels#gradL1Norm} of the whole tensor. */
+    double gradL1Norm(StepKernels kernels, StepScalars s);
 
     /** Slices of two heap arrays. */
     record OnHeap(float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) implements Tensor {
@@ -65,6 +59,11 @@ sealed interface Tensor {
         public double chunkL1Norm(StepKernels kernels, StepScalars s, int from, int to) {
             return kernels.chunkL1Norm(s, params, paramsOffset, grads, gradsOffset, from, to);
         }
+
+        @Override
+        public double gradL1Norm(StepKernels kernels, StepScalars s) {
+            return kernels.gradL1Norm(s, params, paramsOffset, grads, gradsOffset, length);
+        }
     }
 
     /** Two segments of {@code length} floats each. */
@@ -88,6 +87,11 @@ sealed interface Tensor {
         @Override
         public double chunkL1Norm(StepKernels kernels, StepScalars s, int from, int to) {
             return kernels.chunkL1Norm(s, params, grads, from, to);
+        }
+
+        @Override
+        public double gradL1Norm(StepKernels kernels, StepScalars s) {
+            return kernels.gradL1Norm(s, params, grads, length);
         }
     }
 }
