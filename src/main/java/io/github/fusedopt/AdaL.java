@@ -49,6 +49,17 @@ public final class AdaL extends GradientOptimizer {
         return new Builder();
     }
 
+    /**
+     * A builder holding this optimizer's hyperparameters, to build a variant (another learning rate,
+     * say) or a copy.
+     *
+     * @return a new builder
+     */
+    @Override
+    public Builder toBuilder() {
+        return new Builder().copyShared(this).anneal(anneal).normScope(normScope);
+    }
+
     /** Whether the learning rate is annealed as {@code α/√t}. */
     public boolean anneal() {
         return anneal;
@@ -92,13 +103,15 @@ public final class AdaL extends GradientOptimizer {
      * @param gradL1Norm {@code ‖g‖₁} of the preprocessed gradient: finite, {@code ≥ 0}
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the norm is rejected, a length does not match, the arrays
      *         are the same, or the state belongs to another optimizer
      */
-    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, float[] grads) {
+    public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, float[] grads) {
         checkGradNorm(gradL1Norm);
-        stepWhole(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads);
+        return stepWhole(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads);
     }
 
     /**
@@ -113,15 +126,17 @@ public final class AdaL extends GradientOptimizer {
      * @param gradsOffset first gradient, {@code ≥ 0}
      * @param length number of elements
      * @param gradScale {@code k}: finite, also as a float
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the norm or {@code gradScale} is rejected, a slice is out
      *         of range, the slices overlap, {@code length} differs from the state's size, or the
      *         state belongs to another optimizer
      */
-    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, int paramsOffset,
+    public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, int paramsOffset,
                                  float[] grads, int gradsOffset, int length, double gradScale) {
         checkGradNorm(gradL1Norm);
-        step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, paramsOffset, grads, gradsOffset,
+        return step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, paramsOffset, grads, gradsOffset,
                 length, gradScale);
     }
 
@@ -134,15 +149,17 @@ public final class AdaL extends GradientOptimizer {
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
      * @param gradScale {@code k}: finite, also as a float
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the norm or {@code gradScale} is rejected, or a segment
      *         is rejected as in the gradient-only form
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
-    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, MemorySegment params, MemorySegment grads,
+    public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, MemorySegment params, MemorySegment grads,
                                  double gradScale) {
         checkGradNorm(gradL1Norm);
-        step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads, gradScale);
+        return step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads, gradScale);
     }
 
     /**
@@ -154,16 +171,18 @@ public final class AdaL extends GradientOptimizer {
      * @param group the tensors, updated in place
      * @param gradScale {@code k}: finite, also as a float
      * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the norm or {@code gradScale} is rejected, the state's
      *         tensor count or lengths differ from the group's, or the state belongs to another optimizer
      * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
      *         confined to another thread
      */
-    public void stepWithGradNorm(OptimizerState state, double gradL1Norm, TensorGroup group, double gradScale,
+    public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, TensorGroup group, double gradScale,
                                  StepExecutor executor) {
         checkGradNorm(gradL1Norm);
-        step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, group, gradScale, executor);
+        return step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, group, gradScale, executor);
     }
 
     private static void checkGradNorm(double gradL1Norm) {

@@ -37,6 +37,17 @@ public final class Adam extends GradientOptimizer {
         return new Builder();
     }
 
+    /**
+     * A builder holding this optimizer's hyperparameters, to build a variant (another learning rate,
+     * say) or a copy.
+     *
+     * @return a new builder
+     */
+    @Override
+    public Builder toBuilder() {
+        return new Builder().copyShared(this);
+    }
+
     @Override
     Algorithm algorithm() {
         return Algorithm.ADAM;

@@ -59,6 +59,18 @@ public final class AdamL extends Optimizer {
         return new Builder();
     }
 
+    /**
+     * A builder holding this optimizer's hyperparameters, to build a variant (another learning rate,
+     * say) or a copy.
+     *
+     * @return a new builder
+     */
+    @Override
+    public Builder toBuilder() {
+        Builder builder = new Builder().copyShared(this).lossExponent(lossExponent).lossMin(lossMin);
+        return Double.isNaN(referenceLoss) ? builder : builder.referenceLoss(referenceLoss);
+    }
+
     /** The exponent {@code γ} of the relative loss. */
     public double lossExponent() {
         return lossExponent;
@@ -81,12 +93,14 @@ public final class AdamL extends Optimizer {
      * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the loss is rejected, a length does not match, the arrays
      *         are the same, or the state belongs to another optimizer
      */
-    public void step(OptimizerState state, double loss, float[] params, float[] grads) {
-        stepWhole(KernelProvider.kernels(), state, loss, Double.NaN, params, grads);
+    public StepOutcome step(OptimizerState state, double loss, float[] params, float[] grads) {
+        return stepWhole(KernelProvider.kernels(), state, loss, Double.NaN, params, grads);
     }
 
     /**
@@ -100,14 +114,16 @@ public final class AdamL extends Optimizer {
      * @param grads the gradient array, read only
      * @param gradsOffset first gradient, {@code ≥ 0}
      * @param length number of elements
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the loss is rejected, a slice is out of range, the slices
      *         overlap, {@code length} differs from the state's size, or the state belongs to another
      *         optimizer
      */
-    public void step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
+    public StepOutcome step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
                      int gradsOffset, int length) {
-        step(state, loss, params, paramsOffset, grads, gradsOffset, length, 1.0);
+        return step(state, loss, params, paramsOffset, grads, gradsOffset, length, 1.0);
     }
 
     /**
@@ -121,14 +137,16 @@ public final class AdamL extends Optimizer {
      * @param gradsOffset first gradient, {@code ≥ 0}
      * @param length number of elements
      * @param gradScale {@code k}: finite, also as a float
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as
      *         {@link #step(OptimizerState, double, float[], int, float[], int, int)}, or if
      *         {@code gradScale} is not finite
      */
-    public void step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
+    public StepOutcome step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
                      int gradsOffset, int length, double gradScale) {
-        step(KernelProvider.kernels(), state, loss, Double.NaN, params, paramsOffset, grads, gradsOffset,
+        return step(KernelProvider.kernels(), state, loss, Double.NaN, params, paramsOffset, grads, gradsOffset,
                 length, gradScale);
     }
 
@@ -139,12 +157,14 @@ public final class AdamL extends Optimizer {
      * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as {@link #step(OptimizerState, double, MemorySegment, MemorySegment, double)}
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
-    public void step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads) {
-        step(state, loss, params, grads, 1.0);
+    public StepOutcome step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads) {
+        return step(state, loss, params, grads, 1.0);
     }
 
     /**
@@ -156,14 +176,16 @@ public final class AdamL extends Optimizer {
      * @param params the parameters, updated in place: writable, 4-byte aligned
      * @param grads the gradients, read only: 4-byte aligned
      * @param gradScale {@code k}: finite, also as a float
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the loss or {@code gradScale} is rejected, a segment is
      *         read-only (params), misaligned or of the wrong size, the segments overlap, or the state
      *         belongs to another optimizer or to a group
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
-    public void step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads, double gradScale) {
-        step(KernelProvider.kernels(), state, loss, Double.NaN, params, grads, gradScale);
+    public StepOutcome step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads, double gradScale) {
+        return step(KernelProvider.kernels(), state, loss, Double.NaN, params, grads, gradScale);
     }
 
     /**
@@ -172,13 +194,15 @@ public final class AdamL extends Optimizer {
      * @param state the group's state
      * @param loss the loss at the parameters the gradients were taken at: finite, {@code ≥ ℓ_min}
      * @param group the tensors, updated in place
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the loss is rejected, the state's tensor count or lengths
      *         differ from the group's, or the state belongs to another optimizer
      * @throws IllegalStateException if a bound segment's arena is closed or confined to another thread
      */
-    public void step(OptimizerState state, double loss, TensorGroup group) {
-        step(state, loss, group, 1.0, StepExecutor.serial());
+    public StepOutcome step(OptimizerState state, double loss, TensorGroup group) {
+        return step(state, loss, group, 1.0, StepExecutor.serial());
     }
 
     /**
@@ -190,14 +214,16 @@ public final class AdamL extends Optimizer {
      * @param group the tensors, updated in place
      * @param gradScale {@code k}: finite, also as a float
      * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as {@link #step(OptimizerState, double, TensorGroup)}, or if
      *         {@code gradScale} is not finite
      * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
      *         confined to another thread
      */
-    public void step(OptimizerState state, double loss, TensorGroup group, double gradScale, StepExecutor executor) {
-        step(KernelProvider.kernels(), state, loss, Double.NaN, group, gradScale, executor);
+    public StepOutcome step(OptimizerState state, double loss, TensorGroup group, double gradScale, StepExecutor executor) {
+        return step(KernelProvider.kernels(), state, loss, Double.NaN, group, gradScale, executor);
     }
 
     @Override

@@ -20,12 +20,14 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @param state the tensor's state; its size must equal both array lengths
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a length does not match, the arrays are the same, or the
      *         state belongs to another optimizer
      */
-    public final void step(OptimizerState state, float[] params, float[] grads) {
-        stepWhole(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, grads);
+    public final StepOutcome step(OptimizerState state, float[] params, float[] grads) {
+        return stepWhole(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, grads);
     }
 
     /**
@@ -38,13 +40,15 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @param grads the gradient array, read only
      * @param gradsOffset first gradient, {@code ≥ 0}
      * @param length number of elements
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a slice is out of range, the slices overlap, {@code length}
      *         differs from the state's size, or the state belongs to another optimizer
      */
-    public final void step(OptimizerState state, float[] params, int paramsOffset, float[] grads,
+    public final StepOutcome step(OptimizerState state, float[] params, int paramsOffset, float[] grads,
                            int gradsOffset, int length) {
-        step(state, params, paramsOffset, grads, gradsOffset, length, 1.0);
+        return step(state, params, paramsOffset, grads, gradsOffset, length, 1.0);
     }
 
     /**
@@ -58,13 +62,15 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @param gradsOffset first gradient, {@code ≥ 0}
      * @param length number of elements
      * @param gradScale {@code k}: finite, also as a float
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as {@link #step(OptimizerState, float[], int, float[], int, int)},
      *         or if {@code gradScale} is not finite
      */
-    public final void step(OptimizerState state, float[] params, int paramsOffset, float[] grads,
+    public final StepOutcome step(OptimizerState state, float[] params, int paramsOffset, float[] grads,
                            int gradsOffset, int length, double gradScale) {
-        step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, paramsOffset, grads,
+        return step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, paramsOffset, grads,
                 gradsOffset, length, gradScale);
     }
 
@@ -75,14 +81,16 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @param state the tensor's state, on or off the heap; its size must equal both segments' length in floats
      * @param params the parameters, updated in place: writable, 4-byte aligned
      * @param grads the gradients, read only (may be a read-only segment): 4-byte aligned
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a segment is read-only (params), misaligned or of the wrong
      *         size, the segments overlap, or the state belongs to another optimizer or to a group
      * @throws IllegalStateException if a segment's arena (or the state's) is closed or confined to
      *         another thread
      */
-    public final void step(OptimizerState state, MemorySegment params, MemorySegment grads) {
-        step(state, params, grads, 1.0);
+    public final StepOutcome step(OptimizerState state, MemorySegment params, MemorySegment grads) {
+        return step(state, params, grads, 1.0);
     }
 
     /**
@@ -92,13 +100,15 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
      * @param gradScale {@code k}: finite, also as a float
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as {@link #step(OptimizerState, MemorySegment, MemorySegment)},
      *         or if {@code gradScale} is not finite
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
-    public final void step(OptimizerState state, MemorySegment params, MemorySegment grads, double gradScale) {
-        step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, grads, gradScale);
+    public final StepOutcome step(OptimizerState state, MemorySegment params, MemorySegment grads, double gradScale) {
+        return step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, grads, gradScale);
     }
 
     /**
@@ -107,13 +117,15 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      *
      * @param state the group's state, made by {@link #newState(TensorGroup)} or a group of the same lengths
      * @param group the tensors, updated in place
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the state's tensor count or lengths differ from the group's,
      *         or the state belongs to another optimizer
      * @throws IllegalStateException if a bound segment's arena is closed or confined to another thread
      */
-    public final void step(OptimizerState state, TensorGroup group) {
-        step(state, group, 1.0, StepExecutor.serial());
+    public final StepOutcome step(OptimizerState state, TensorGroup group) {
+        return step(state, group, 1.0, StepExecutor.serial());
     }
 
     /**
@@ -123,13 +135,15 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @param state the group's state
      * @param group the tensors, updated in place
      * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as {@link #step(OptimizerState, TensorGroup)}
      * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
      *         confined to another thread
      */
-    public final void step(OptimizerState state, TensorGroup group, StepExecutor executor) {
-        step(state, group, 1.0, executor);
+    public final StepOutcome step(OptimizerState state, TensorGroup group, StepExecutor executor) {
+        return step(state, group, 1.0, executor);
     }
 
     /**
@@ -140,13 +154,15 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @param group the tensors, updated in place
      * @param gradScale {@code k}: finite, also as a float
      * @param executor the threads to use; {@link StepExecutor#serial()} for none
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a non-finite gradient
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException as {@link #step(OptimizerState, TensorGroup)}, or if
      *         {@code gradScale} is not finite
      * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
      *         confined to another thread
      */
-    public final void step(OptimizerState state, TensorGroup group, double gradScale, StepExecutor executor) {
-        step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, group, gradScale, executor);
+    public final StepOutcome step(OptimizerState state, TensorGroup group, double gradScale, StepExecutor executor) {
+        return step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, group, gradScale, executor);
     }
 }

@@ -7,64 +7,33 @@ import io.github.fusedopt.kernel.StepScalars;
 import java.util.Arrays;
 
 /**
- * The element-wise part of a group step, after validation and with the per-step scalars set: AdaL's
- * norms first where needed, then every tensor's update, on the calling thread or in parallel. Both
- * ways run the same kernels on the same elements and add the norm's chunk sums in the same order,
- * so they give the same bits.
+ * The element-wise passes of a group step, after validation, on the calling thread or in parallel:
+ * AdaL's norms, the finiteness check of the skip policy, and every tensor's update. Both ways run
+ * the same kernels on the same elements and add the norm's chunk sums in the same order, so they
+ * give the same bits.
  */
 final class GroupStep {
 
     private GroupStep() {
     }
 
-    /**
-     * @param givenNorm AdaL's {@code ‖g‖₁} for every tensor, or NaN to compute it
-     * @param normOverGroup AdaL: one norm over the whole group instead of one per tensor
-     */
-    static void run(StepKernels kernels, Family family, OptimizerState state, TensorGroup group,
-                    double givenNorm, boolean normOverGroup, StepExecutor executor) {
-        StepScalars scalars = state.scalars;
-        boolean parallel = executor.parallelFor(group.elementCount()) && group.updatePlan().taskCount() > 1
+    /** Whether the executor's workers may take part in a step of this group. */
+    static boolean parallel(OptimizerState state, TensorGroup group, StepExecutor executor) {
+        return executor.parallelFor(group.elementCount()) && group.updatePlan().taskCount() > 1
                 && group.shareable() && state.shareable();
-        double[] norms = null;
-        if (family == Family.ADAL) {
-            if (Double.isNaN(givenNorm)) {
-                norms = state.tensorNorms();
-                if (parallel) {
-                    parallelNorms(kernels, state, group, executor, norms);
-                } else {
-                    for (int i = 0; i < group.tensorCount(); i++) {
-                        norms[i] = group.tensor(i).gradL1Norm(kernels, scalars);
-                    }
-                }
-                if (normOverGroup) {
-                    double total = 0;
-                    for (int i = 0; i < group.tensorCount(); i++) {
-                        total += norms[i];
-                    }
-                    scalars.gradNorm(total);
-                    norms = null;
-                }
-            } else {
-                scalars.gradNorm(givenNorm);
-            }
-        }
-        if (parallel) {
-            parallelUpdate(kernels, family, state, group, executor, norms);
-            return;
-        }
-        for (int i = 0; i < group.tensorCount(); i++) {
-            if (norms != null) {
-                scalars.gradNorm(norms[i]);
-            }
-            Tensor tensor = group.tensor(i);
-            tensor.step(kernels, family, scalars, state.moments[i], 0, tensor.length());
-        }
     }
 
-    /** Chunk sums on the workers, then each tensor's sums added in order, from 0, on the caller. */
-    private static void parallelNorms(StepKernels kernels, OptimizerState state, TensorGroup group,
-                                      StepExecutor executor, double[] norms) {
+    /** One {@code ‖g‖₁} per tensor, in the state's scratch; needs only the gradient scalars. */
+    static double[] tensorNorms(StepKernels kernels, OptimizerState state, TensorGroup group,
+                                StepExecutor executor, boolean parallel) {
+        double[] norms = state.tensorNorms();
+        if (!parallel) {
+            for (int i = 0; i < group.tensorCount(); i++) {
+                norms[i] = group.tensor(i).gradL1Norm(kernels, state.scalars);
+            }
+            return norms;
+        }
+        // Chunk sums on the workers, then each tensor's sums added in order, from 0, on the caller.
         ChunkPlan plan = group.normPlan();
         double[] unitSums = new double[plan.unitCount()];
         ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars,
@@ -74,18 +43,61 @@ final class GroupStep {
         for (int u = 0; u < plan.unitCount(); u++) {
             norms[plan.unitTensor[u]] += unitSums[u];
         }
+        return norms;
     }
 
-    private static void parallelUpdate(StepKernels kernels, Family family, OptimizerState state, TensorGroup group,
-                                       StepExecutor executor, double[] norms) {
-        ChunkPlan plan = group.updatePlan();
+    /** Whether every scaled gradient of the group is finite; needs only the gradient scalars. */
+    static boolean gradFinite(StepKernels kernels, OptimizerState state, TensorGroup group,
+                              StepExecutor executor, boolean parallel) {
+        if (!parallel) {
+            for (int i = 0; i < group.tensorCount(); i++) {
+                Tensor tensor = group.tensor(i);
+                if (!tensor.gradFinite(kernels, state.scalars, 0, tensor.length())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        ChunkPlan plan = group.normPlan();
+        boolean[] unitFinite = new boolean[plan.unitCount()];
         ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars,
-                state.workerScalars(executor.parallelism()), (s, u) -> {
-                    int t = plan.unitTensor[u];
-                    if (norms != null) {
-                        s.gradNorm(norms[t]);
-                    }
-                    group.tensor(t).step(kernels, family, s, state.moments[t], plan.unitFrom[u], plan.unitLength[u]);
-                });
+                state.workerScalars(executor.parallelism()), (s, u) -> unitFinite[u] = group.tensor(plan.unitTensor[u])
+                        .gradFinite(kernels, s, plan.unitFrom[u], plan.unitFrom[u] + plan.unitLength[u]));
+        for (boolean finite : unitFinite) {
+            if (!finite) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Every tensor's update, with the per-step scalars set.
+     *
+     * @param norms AdaL: one norm per tensor, or null when {@code S.gradNormScale} holds the one norm
+     */
+    static void update(StepKernels kernels, Family family, OptimizerState state, TensorGroup group,
+                       StepExecutor executor, boolean parallel, double[] norms) {
+        if (parallel) {
+            ChunkPlan plan = group.updatePlan();
+            ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars,
+                    state.workerScalars(executor.parallelism()), (s, u) -> {
+                        int t = plan.unitTensor[u];
+                        if (norms != null) {
+                            s.gradNorm(norms[t]);
+                        }
+                        group.tensor(t).step(kernels, family, s, state.moments[t], plan.unitFrom[u],
+                                plan.unitLength[u]);
+                    });
+            return;
+        }
+        StepScalars scalars = state.scalars;
+        for (int i = 0; i < group.tensorCount(); i++) {
+            if (norms != null) {
+                scalars.gradNorm(norms[i]);
+            }
+            Tensor tensor = group.tensor(i);
+            tensor.step(kernels, family, scalars, state.moments[i], 0, tensor.length());
+        }
     }
 }

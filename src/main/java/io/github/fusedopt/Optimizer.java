@@ -14,7 +14,9 @@ import java.lang.foreign.MemorySegment;
  * for each parameter tensor and {@code step} once per iteration. A step validates every argument
  * before it writes anything: a rejected call throws {@link IllegalArgumentException} (or
  * {@link NullPointerException} for a null) naming the argument and its value, and leaves every
- * array and the state exactly as they were.
+ * array and the state exactly as they were. A step returns {@link StepOutcome#APPLIED}, or, with
+ * the {@link NonFinitePolicy#SKIP} policy and NaN or ±∞ in the scaled gradient,
+ * {@link StepOutcome#SKIPPED} having written nothing.
  *
  * <p>Every step runs in this order: {@code t ← t + 1}; the gradient scale {@code g ← k·g};
  * weight decay (coupled: {@code g ← g + λ·p}; decoupled: {@code p ← p·(1 − α·λ)}); then the
@@ -30,6 +32,8 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     private final double eps;
     private final double weightDecay;
     private final WeightDecayMode weightDecayMode;
+    private final NonFinitePolicy nonFinitePolicy;
+    private final boolean skipsNonFinite;
 
     Optimizer(Builder<?> builder) {
         this.learningRate = builder.learningRate;
@@ -38,6 +42,8 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         this.eps = builder.eps;
         this.weightDecay = builder.weightDecay;
         this.weightDecayMode = builder.weightDecayMode;
+        this.nonFinitePolicy = builder.nonFinitePolicy;
+        this.skipsNonFinite = nonFinitePolicy == NonFinitePolicy.SKIP;
     }
 
     /** The learning rate {@code α}. */
@@ -68,6 +74,11 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     /** How {@link #weightDecay()} is applied. */
     public WeightDecayMode weightDecayMode() {
         return weightDecayMode;
+    }
+
+    /** What a step does with NaN or ±∞ in the scaled gradient. */
+    public NonFinitePolicy nonFinitePolicy() {
+        return nonFinitePolicy;
     }
 
     /**
@@ -139,8 +150,17 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     public String toString() {
         return getClass().getSimpleName() + "[learningRate=" + learningRate + ", beta1=" + beta1
                 + ", beta2=" + beta2 + ", eps=" + eps + ", weightDecay=" + weightDecay
-                + ", weightDecayMode=" + weightDecayMode + extraToString() + "]";
+                + ", weightDecayMode=" + weightDecayMode + ", nonFinitePolicy=" + nonFinitePolicy
+                + extraToString() + "]";
     }
+
+    /**
+     * A builder holding this optimizer's hyperparameters, to build a variant (another learning rate,
+     * say) or a copy.
+     *
+     * @return a new builder of this optimizer's class
+     */
+    public abstract Builder<?> toBuilder();
 
     abstract Algorithm algorithm();
 
@@ -165,8 +185,8 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     }
 
     /** The whole-array form: both arrays must have exactly the state's size. */
-    final void stepWhole(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                         float[] params, float[] grads) {
+    final StepOutcome stepWhole(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
+                                float[] params, float[] grads) {
         checkState(state);
         Checks.notNull(params, "params");
         Checks.notNull(grads, "grads");
@@ -177,7 +197,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         if (grads.length != size) {
             throw Checks.invalid("grads.length", grads.length, "must equal the state's size " + size);
         }
-        step(kernels, state, loss, gradNorm, params, 0, grads, 0, size, 1.0);
+        return step(kernels, state, loss, gradNorm, params, 0, grads, 0, size, 1.0);
     }
 
     /** Sets the gradient scale and this optimizer's weight decay in {@code scalars}. */
@@ -186,10 +206,16 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         scalars.gradient(gradScale, coupled ? weightDecay : 0, coupled ? 0 : weightDecay, learningRate);
     }
 
-    /** The array step every array overload ends in: validate everything, then write. */
-    final void step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                    float[] params, int paramsOffset, float[] grads, int gradsOffset, int length,
-                    double gradScale) {
+    /**
+     * The array step every array overload ends in: validate everything, then write.
+     *
+     * <p>With the skip policy, a finite computed {@code ‖g‖₁} proves every scaled gradient finite
+     * (a NaN or ±∞ term makes the sum NaN or ∞), so AdaL checks only when its norm is not finite:
+     * the sum of finite terms may still overflow. A norm the caller gives proves nothing.
+     */
+    final StepOutcome step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
+                           float[] params, int paramsOffset, float[] grads, int gradsOffset, int length,
+                           double gradScale) {
         checkState(state);
         Checks.notNull(params, "params");
         Checks.notNull(grads, "grads");
@@ -208,24 +234,31 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         state.checkAccessible();
 
         if (!(state.moments[0] instanceof Moments.OnHeap(float[] m, float[] v, int at, int _))) {
-            runSingle(kernels, state, new Tensor.OnHeap(params, paramsOffset, grads, gradsOffset, length),
+            return runSingle(kernels, state, new Tensor.OnHeap(params, paramsOffset, grads, gradsOffset, length),
                     loss, gradNorm, gradScale);
-            return;
         }
-        StepScalars scalars = beginStep(state, loss, gradScale);
+        StepScalars scalars = state.scalars;
+        prepareGradient(scalars, gradScale);
         Family family = algorithm().family;
+        boolean computesNorm = family == Family.ADAL && Double.isNaN(gradNorm);
+        double norm = computesNorm
+                ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length) : gradNorm;
+        if (skipsNonFinite && !(computesNorm && Double.isFinite(norm))
+                && !kernels.gradFinite(scalars, grads, gradsOffset, length)) {
+            return StepOutcome.SKIPPED;
+        }
+        prepare(scalars, state, state.step + 1, loss);
         if (family == Family.ADAL) {
-            scalars.gradNorm(Double.isNaN(gradNorm)
-                    ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length)
-                    : gradNorm);
+            scalars.gradNorm(norm);
         }
         kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, v, at, length);
         state.step++;
+        return StepOutcome.APPLIED;
     }
 
     /** The segment step every single-tensor segment overload ends in. */
-    final void step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                    MemorySegment params, MemorySegment grads, double gradScale) {
+    final StepOutcome step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
+                           MemorySegment params, MemorySegment grads, double gradScale) {
         checkState(state);
         int length = Checks.floats(params, "params", true);
         Checks.floats(grads, "grads", false);
@@ -244,12 +277,12 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         Checks.finite(gradScale, "gradScale");
         checkStepInputs(loss, gradNorm);
         state.checkAccessible();
-        runSingle(kernels, state, new Tensor.InSegments(params, grads, length), loss, gradNorm, gradScale);
+        return runSingle(kernels, state, new Tensor.InSegments(params, grads, length), loss, gradNorm, gradScale);
     }
 
     /** The group step every group overload ends in. */
-    final void step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                    TensorGroup group, double gradScale, StepExecutor executor) {
+    final StepOutcome step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
+                           TensorGroup group, double gradScale, StepExecutor executor) {
         Checks.notNull(state, "state");
         Checks.notNull(group, "group");
         Checks.notNull(executor, "executor");
@@ -261,29 +294,66 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         group.checkAccessible();
         state.checkAccessible();
 
-        beginStep(state, loss, gradScale);
-        GroupStep.run(kernels, algorithm().family, state, group, gradNorm, normOverGroup(), executor);
+        StepScalars scalars = state.scalars;
+        prepareGradient(scalars, gradScale);
+        Family family = algorithm().family;
+        boolean parallel = GroupStep.parallel(state, group, executor);
+        double[] norms = null;
+        boolean normsFinite = false;
+        if (family == Family.ADAL && Double.isNaN(gradNorm)) {
+            norms = GroupStep.tensorNorms(kernels, state, group, executor, parallel);
+            normsFinite = allFinite(norms, group.tensorCount());
+        }
+        if (skipsNonFinite && !normsFinite && !GroupStep.gradFinite(kernels, state, group, executor, parallel)) {
+            return StepOutcome.SKIPPED;
+        }
+        prepare(scalars, state, state.step + 1, loss);
+        if (family == Family.ADAL && (norms == null || normOverGroup())) {
+            scalars.gradNorm(norms == null ? gradNorm : sum(norms, group.tensorCount()));
+            norms = null;
+        }
+        GroupStep.update(kernels, family, state, group, executor, parallel, norms);
         state.step++;
+        return StepOutcome.APPLIED;
     }
 
     /** A validated single tensor whose storage is not all heap arrays. */
-    private void runSingle(StepKernels kernels, OptimizerState state, Tensor tensor, double loss, double gradNorm,
-                           double gradScale) {
-        StepScalars scalars = beginStep(state, loss, gradScale);
+    private StepOutcome runSingle(StepKernels kernels, OptimizerState state, Tensor tensor, double loss,
+                                  double gradNorm, double gradScale) {
+        StepScalars scalars = state.scalars;
+        prepareGradient(scalars, gradScale);
         Family family = algorithm().family;
+        boolean computesNorm = family == Family.ADAL && Double.isNaN(gradNorm);
+        double norm = computesNorm ? tensor.gradL1Norm(kernels, scalars) : gradNorm;
+        if (skipsNonFinite && !(computesNorm && Double.isFinite(norm))
+                && !tensor.gradFinite(kernels, scalars, 0, tensor.length())) {
+            return StepOutcome.SKIPPED;
+        }
+        prepare(scalars, state, state.step + 1, loss);
         if (family == Family.ADAL) {
-            scalars.gradNorm(Double.isNaN(gradNorm) ? tensor.gradL1Norm(kernels, scalars) : gradNorm);
+            scalars.gradNorm(norm);
         }
         tensor.step(kernels, family, scalars, state.moments[0], 0, tensor.length());
         state.step++;
+        return StepOutcome.APPLIED;
     }
 
-    /** Sets the state's per-step scalars for step {@code t + 1}; the caller writes, then counts the step. */
-    private StepScalars beginStep(OptimizerState state, double loss, double gradScale) {
-        StepScalars scalars = state.scalars;
-        prepareGradient(scalars, gradScale);
-        prepare(scalars, state, state.step + 1, loss);
-        return scalars;
+    /** The group norm: the tensor norms added in group order. */
+    static double sum(double[] norms, int count) {
+        double total = 0;
+        for (int i = 0; i < count; i++) {
+            total += norms[i];
+        }
+        return total;
+    }
+
+    private static boolean allFinite(double[] values, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!Double.isFinite(values[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void checkState(OptimizerState state) {
@@ -316,6 +386,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         double eps;
         double weightDecay;
         WeightDecayMode weightDecayMode;
+        NonFinitePolicy nonFinitePolicy = NonFinitePolicy.PROPAGATE;
 
         Builder(double eps, double weightDecay, WeightDecayMode weightDecayMode) {
             this.learningRate = 1e-3;
@@ -392,6 +463,25 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
             return self();
         }
 
+        /**
+         * What a step does with NaN or ±∞ in the scaled gradient. Default
+         * {@link NonFinitePolicy#PROPAGATE}.
+         *
+         * @param nonFinitePolicy {@link NonFinitePolicy#PROPAGATE} or {@link NonFinitePolicy#SKIP}
+         * @return this builder
+         */
+        public final B nonFinitePolicy(NonFinitePolicy nonFinitePolicy) {
+            this.nonFinitePolicy = nonFinitePolicy;
+            return self();
+        }
+
+        /** Sets every shared hyperparameter to {@code optimizer}'s. */
+        final B copyShared(Optimizer optimizer) {
+            return learningRate(optimizer.learningRate).beta1(optimizer.beta1).beta2(optimizer.beta2).eps(optimizer.eps)
+                    .weightDecay(optimizer.weightDecay).weightDecayMode(optimizer.weightDecayMode)
+                    .nonFinitePolicy(optimizer.nonFinitePolicy);
+        }
+
         @SuppressWarnings("unchecked")
         private B self() {
             return (B) this;
@@ -402,7 +492,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
          *
          * @return the optimizer
          * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         * @throws NullPointerException if the weight decay mode is null
+         * @throws NullPointerException if the weight decay mode or the non-finite policy is null
          */
         public abstract Optimizer build();
 
@@ -414,6 +504,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
             Checks.positive(eps, "eps");
             Checks.nonNegative(weightDecay, "weightDecay");
             Checks.notNull(weightDecayMode, "weightDecayMode");
+            Checks.notNull(nonFinitePolicy, "nonFinitePolicy");
         }
     }
 }

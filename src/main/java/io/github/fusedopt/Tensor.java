@@ -30,6 +30,9 @@ sealed interface Tensor {
     /** {@link StepKernels#gradL1Norm} of the whole tensor. */
     double gradL1Norm(StepKernels kernels, StepScalars s);
 
+    /** {@link StepKernels#gradFinite} of elements {@code [from, to)}. */
+    boolean gradFinite(StepKernels kernels, StepScalars s, int from, int to);
+
     /** Slices of two heap arrays. */
     record OnHeap(float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) implements Tensor {
         @Override
@@ -64,6 +67,11 @@ sealed interface Tensor {
         public double gradL1Norm(StepKernels kernels, StepScalars s) {
             return kernels.gradL1Norm(s, params, paramsOffset, grads, gradsOffset, length);
         }
+
+        @Override
+        public boolean gradFinite(StepKernels kernels, StepScalars s, int from, int to) {
+            return kernels.gradFinite(s, grads, gradsOffset + from, to - from);
+        }
     }
 
     /** Two segments of {@code length} floats each. */
@@ -92,6 +100,11 @@ sealed interface Tensor {
         @Override
         public double gradL1Norm(StepKernels kernels, StepScalars s) {
             return kernels.gradL1Norm(s, params, grads, length);
+        }
+
+        @Override
+        public boolean gradFinite(StepKernels kernels, StepScalars s, int from, int to) {
+            return kernels.gradFinite(s, grads, from, to - from);
         }
     }
 }

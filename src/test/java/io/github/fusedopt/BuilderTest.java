@@ -29,6 +29,7 @@ class BuilderTest {
             assertEquals(kind == Kind.ADAMW ? 0.01 : 0, o.weightDecay(), kind.name());
             assertEquals(kind == Kind.ADAMW ? WeightDecayMode.DECOUPLED : WeightDecayMode.COUPLED,
                     o.weightDecayMode(), kind.name());
+            assertEquals(NonFinitePolicy.PROPAGATE, o.nonFinitePolicy(), kind.name());
         }
         AdamL adamL = AdamL.builder().build();
         assertEquals(1, adamL.lossExponent());
@@ -57,6 +58,7 @@ class BuilderTest {
             cases.add(new Invalid("weightDecay", "" + bad, b -> b.weightDecay(bad)));
         }
         cases.add(new Invalid("weightDecayMode", "null", b -> b.weightDecayMode(null)));
+        cases.add(new Invalid("nonFinitePolicy", "null", b -> b.nonFinitePolicy(null)));
         return cases;
     }
 
@@ -92,6 +94,21 @@ class BuilderTest {
             invalid.set.accept(builder);
             assertRejected(invalid, builder::build);
         }));
+    }
+
+    /** {@code toBuilder()} keeps every hyperparameter, the class's own included. */
+    @Test
+    void toBuilderCopiesEveryHyperparameter() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 200; i++) {
+            for (Kind kind : Kind.values()) {
+                Optimizer o = Hyperparameters.withPolicy(kind.random(r),
+                        r.nextBoolean() ? NonFinitePolicy.SKIP : NonFinitePolicy.PROPAGATE);
+                Optimizer copy = o.toBuilder().build();
+                assertEquals(o.getClass(), copy.getClass());
+                assertEquals(o.toString(), copy.toString());
+            }
+        }
     }
 
     @Test

@@ -78,7 +78,7 @@ class GroupStepTest {
             for (int s = 0; s < c.steps(); s++) {
                 bound.loadGrads(s);
                 double norm = groupNorm(c, bound, s);
-                stepGroup(c, bound, s, executor);
+                stepGroup(c.optimizer(), c, bound, s, executor);
                 for (int i = 0; i < c.tensors(); i++) {
                     stepAlone(c, s, i, aloneParams[i], aloneStates[i], norm);
                     String where = "tensor " + i + " of " + c.tensors() + " (length " + c.lengths()[i] + ", "
@@ -104,13 +104,14 @@ class GroupStepTest {
         return adaL.normScope() == NormScope.GROUP ? adaL.gradL1Norm(bound.group, c.gradScales()[s]) : Double.NaN;
     }
 
-    private static void stepGroup(GroupCase c, GroupCase.Bound bound, int s, StepExecutor executor) {
-        switch (c.optimizer()) {
+    /** Step {@code s} of the case through {@code optimizer}'s group API. */
+    static StepOutcome stepGroup(Optimizer optimizer, GroupCase c, GroupCase.Bound bound, int s, StepExecutor executor) {
+        return switch (optimizer) {
             case AdamL adamL -> adamL.step(bound.state, c.losses()[s], bound.group, c.gradScales()[s], executor);
             case AdaL adaL when !Double.isNaN(c.gradNorms()[s]) ->
                     adaL.stepWithGradNorm(bound.state, c.gradNorms()[s], bound.group, c.gradScales()[s], executor);
             case GradientOptimizer g -> g.step(bound.state, bound.group, c.gradScales()[s], executor);
-        }
+        };
     }
 
     private static void stepAlone(GroupCase c, int s, int i, float[] params, OptimizerState state, double norm) {

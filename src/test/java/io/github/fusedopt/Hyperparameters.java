@@ -7,7 +7,11 @@ final class Hyperparameters {
     }
 
     static <B extends Optimizer.Builder<B>> B copy(Optimizer from, B to) {
-        return to.learningRate(from.learningRate()).beta1(from.beta1()).beta2(from.beta2()).eps(from.eps())
-                .weightDecay(from.weightDecay()).weightDecayMode(from.weightDecayMode());
+        return to.copyShared(from);
+    }
+
+    /** {@code optimizer} with another non-finite policy, every other hyperparameter the same. */
+    static Optimizer withPolicy(Optimizer optimizer, NonFinitePolicy policy) {
+        return optimizer.toBuilder().nonFinitePolicy(policy).build();
     }
 }

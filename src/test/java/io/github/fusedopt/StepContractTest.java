@@ -179,7 +179,7 @@ class StepContractTest {
     @Test
     void optimizersDescribeThemselves() {
         assertEquals("AdamL[learningRate=0.001, beta1=0.9, beta2=0.999, eps=1.0E-8, weightDecay=0.0, "
-                + "weightDecayMode=COUPLED, lossExponent=1.0, lossMin=0.0]", AdamL.builder().build().toString());
+                + "weightDecayMode=COUPLED, nonFinitePolicy=PROPAGATE, lossExponent=1.0, lossMin=0.0]", AdamL.builder().build().toString());
         assertTrue(Kind.ADAM.defaults().newState(3).toString().contains("elements=3"));
     }
 

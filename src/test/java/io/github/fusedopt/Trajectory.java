@@ -99,16 +99,17 @@ record Trajectory(Optimizer optimizer, int length, boolean sharedArray, int para
             this.state = runOptimizer.newState(length);
         }
 
-        void step(StepKernels kernels, int s) {
+        StepOutcome step(StepKernels kernels, int s) {
             System.arraycopy(grads[s], 0, gradsArray, gradsOffset, length);
             float[] gradsBefore = gradsArray.clone();
-            runOptimizer.step(kernels, state, losses[s], gradNorms[s], params, paramsOffset, gradsArray,
-                    gradsOffset, length, gradScales[s]);
+            StepOutcome outcome = runOptimizer.step(kernels, state, losses[s], gradNorms[s], params, paramsOffset,
+                    gradsArray, gradsOffset, length, gradScales[s]);
             float[] gradsAfter = sharedArray ? slice(gradsArray, gradsOffset) : gradsArray;
             float[] expected = sharedArray ? slice(gradsBefore, gradsOffset) : gradsBefore;
             if (!Arrays.equals(expected, gradsAfter)) {
                 throw new AssertionError("step " + s + " wrote into the gradients");
             }
+            return outcome;
         }
 
         float[] paramSlice() {

@@ -157,6 +157,24 @@ public final class ScalarStepKernels implements StepKernels {
     }
 
     @Override
+    public boolean gradFinite(StepScalars s, float[] g, int go, int n) {
+        final float k = s.gradScale;
+        // x·0 is ±0 for finite x and NaN otherwise; four sums keep four independent fma chains.
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            a0 = Math.fma(g[go + i] * k, 0f, a0);
+            a1 = Math.fma(g[go + i + 1] * k, 0f, a1);
+            a2 = Math.fma(g[go + i + 2] * k, 0f, a2);
+            a3 = Math.fma(g[go + i + 3] * k, 0f, a3);
+        }
+        for (; i < n; i++) {
+            a0 = Math.fma(g[go + i] * k, 0f, a0);
+        }
+        return Float.isFinite(a0 + a1 + a2 + a3);
+    }
+
+    @Override
     public float l1NormBlock(StepScalars s, float[] p, int po, float[] g, int go, int from, int to) {
         return combineStripes(s, p, po + from, g, go + from, to - from, 0, 1);
     }

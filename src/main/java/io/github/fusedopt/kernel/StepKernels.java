@@ -81,6 +81,27 @@ public interface StepKernels {
               MemorySegment v, long from, int n);
 
     /**
+     * Whether every scaled gradient {@code g[go + i]·S.gradScale}, {@code 0 ≤ i < n}, is finite
+     * (no NaN, no ±∞): the test of the skip-non-finite policy. The product is the one the step
+     * computes, so a gradient that overflows when scaled is not finite. The answer does not depend
+     * on the order in which elements are examined.
+     */
+    boolean gradFinite(StepScalars s, float[] g, int go, int n);
+
+    /** {@link #gradFinite(StepScalars, float[], int, int)} over elements {@code [from, from + n)} of a segment. */
+    default boolean gradFinite(StepScalars s, MemorySegment g, long from, long n) {
+        float[] scratch = s.blockScratch()[1];
+        for (long block = from; block < from + n; block += NORM_BLOCK) {
+            int len = (int) Math.min(NORM_BLOCK, from + n - block);
+            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch, 0, len);
+            if (!gradFinite(s, scratch, 0, len)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The float sum of {@code |g|} (preprocessed) over one block {@code [from, to)}, where
      * {@code from} is a multiple of {@link #NORM_BLOCK} and {@code to − from ≤ NORM_BLOCK}:
      * element {@code i} goes into stripe {@code (i − from) mod 64}, each stripe adds its elements in

@@ -345,6 +345,34 @@ final class VectorStepKernels implements StepKernels {
     }
 
     @Override
+    public boolean gradFinite(StepScalars s, float[] g, int go, int n) {
+        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
+        final boolean scaled = s.gradScale != 1f;
+        final FloatVector zero = FloatVector.zero(SPECIES);
+        // x·0 is ±0 for finite x and NaN otherwise, so each sum stays finite exactly while every x is.
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+        final int unrolledEnd = n - 4 * LANES;
+        int i = 0;
+        for (; i <= unrolledEnd; i += 4 * LANES) {
+            a0 = scaledGrad(k, scaled, g, go + i).fma(zero, a0);
+            a1 = scaledGrad(k, scaled, g, go + i + LANES).fma(zero, a1);
+            a2 = scaledGrad(k, scaled, g, go + i + 2 * LANES).fma(zero, a2);
+            a3 = scaledGrad(k, scaled, g, go + i + 3 * LANES).fma(zero, a3);
+        }
+        final int bound = SPECIES.loopBound(n);
+        for (; i < bound; i += LANES) {
+            a0 = scaledGrad(k, scaled, g, go + i).fma(zero, a0);
+        }
+        float rest = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return Float.isFinite(rest) && (i == n || ScalarStepKernels.INSTANCE.gradFinite(s, g, go + i, n - i));
+    }
+
+    private static FloatVector scaledGrad(FloatVector k, boolean scaled, float[] g, int at) {
+        FloatVector gi = FloatVector.fromArray(SPECIES, g, at);
+        return scaled ? gi.mul(k) : gi;
+    }
+
+    @Override
     public float l1NormBlock(StepScalars s, float[] p, int po, float[] g, int go, int from, int to) {
         if (LANES < NORM_LANES) {
             return ScalarStepKernels.INSTANCE.l1NormBlock(s, p, po, g, go, from, to);
