@@ -1,7 +1,6 @@
 package io.github.fusedopt.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -23,7 +22,6 @@ import java.util.Set;
 final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final int ALIGNMENT = 64;
 
     private Npy() {
     }
@@ -128,21 +126,6 @@ final class Npy {
                     + shapeString(shape));
         }
         return new NpyArray(dtype, shape, bytes.slice());
-    }
-
-    /** Writes a 1-D {@code <f4} array in format 1.0. */
-    static void writeFloats(OutputStream out, float[] values) throws IOException {
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + values.length + ",), }";
-        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
-        int padding = (ALIGNMENT - unpadded % ALIGNMENT) % ALIGNMENT;
-        String header = dict + " ".repeat(padding) + "\n";
-        ByteBuffer prefix = ByteBuffer.allocate(MAGIC.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        prefix.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        out.write(prefix.array());
-        out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-        ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(values);
-        out.write(data.array());
     }
 
     static String shapeString(long[] shape) {

@@ -1,13 +1,12 @@
 package io.github.fusedopt.cli;
 
 import io.github.fusedopt.AdamL;
+import io.github.fusedopt.Checkpoint;
 import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -115,8 +114,6 @@ final class Replay {
     }
 
     private static void write(Path file, float[] values) throws IOException {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-            Npy.writeFloats(out, values);
-        }
+        Checkpoint.writeNpy(file, FloatBuffer.wrap(values));
     }
 }

@@ -1,6 +1,8 @@
 package io.github.fusedopt.cli;
 
+import io.github.fusedopt.Checkpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -8,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,23 +57,26 @@ class NpyTest {
         assertEquals(0, Npy.read(fixture("f4_empty.npy"), F4, 1).floats().length);
     }
 
+    /** The library's writer ({@link Checkpoint#writeNpy}), which replay uses, against NumPy's own file. */
     @Test
-    void writesTheSameBytesAsNumPy() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Npy.writeFloats(out, new float[] {1.5f, -0f, 1e-40f, Float.POSITIVE_INFINITY, -3.25f});
-        assertArrayEquals(Files.readAllBytes(fixture("f4_vector.npy")), out.toByteArray());
+    void writesTheSameBytesAsNumPy(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("out.npy");
+        Checkpoint.writeNpy(file, FloatBuffer.wrap(new float[] {1.5f, -0f, 1e-40f, Float.POSITIVE_INFINITY, -3.25f}));
+        assertArrayEquals(Files.readAllBytes(fixture("f4_vector.npy")), Files.readAllBytes(file));
     }
 
     @Test
-    void roundTripsEveryBitPattern() throws Exception {
+    void roundTripsEveryBitPattern(@TempDir Path dir) throws Exception {
         float[] values = {Float.NaN, Float.MIN_VALUE, -Float.MAX_VALUE, 0f, -0f, 1f / 3};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Npy.writeFloats(out, values);
-        float[] back = Npy.parse("x.npy", ByteBuffer.wrap(out.toByteArray()), F4, 1).floats();
+        Path file = dir.resolve("out.npy");
+        FloatBuffer buffer = FloatBuffer.wrap(values);
+        Checkpoint.writeNpy(file, buffer);
+        assertEquals(0, buffer.position(), "the buffer's position does not move");
+        float[] back = Npy.read(file, F4, 1).floats();
         for (int i = 0; i < values.length; i++) {
             assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(back[i]));
         }
-        assertEquals(0, (out.size() - values.length * 4) % 64);
+        assertEquals(0, (Files.size(file) - values.length * 4) % 64);
     }
 
     @ParameterizedTest
