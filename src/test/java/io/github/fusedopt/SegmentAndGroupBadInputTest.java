@@ -312,6 +312,28 @@ class SegmentAndGroupBadInputTest {
                 () -> StepExecutor.serial().withMinParallelElements(-1));
     }
 
+    @Test
+    void normAndStateQueriesAreChecked() {
+        AdaL adaL = AdaL.builder().build();
+        TensorGroup group = TensorGroup.of(new float[4], new float[] {1, -2, 3, -4});
+        assertMessage(NullPointerException.class, "group", () -> adaL.gradL1Norm(null, 1));
+        assertMessage(IllegalArgumentException.class, "gradScale", () -> adaL.gradL1Norm(group, Double.NaN));
+        assertMessage(IllegalArgumentException.class, "gradScale", () -> adaL.gradL1Norm(group, 1e39));
+        Arena arena = Arena.ofShared();
+        TensorGroup closed = TensorGroup.of(arena.allocate(16, 4), arena.allocate(16, 4));
+        arena.close();
+        assertMessage(IllegalStateException.class, "params of tensor 0", () -> adaL.gradL1Norm(closed, 1));
+        assertEquals(10.0, adaL.gradL1Norm(group, 1));
+        OptimizerState state = adaL.newState(group);
+        assertThrows(IndexOutOfBoundsException.class, () -> state.size(1));
+        assertThrows(IndexOutOfBoundsException.class, () -> state.firstMoment(-1));
+        assertThrows(IndexOutOfBoundsException.class, () -> state.secondMoment(1));
+        OptimizerState twoTensors = adaL.newState(TensorGroup.builder().add(new float[2], new float[2])
+                .add(new float[3], new float[3]).build());
+        assertMessage(IllegalStateException.class, "2 tensors", twoTensors::size);
+        assertMessage(IllegalStateException.class, "2 tensors", twoTensors::firstMoment);
+    }
+
     private static void assertMessage(Class<? extends RuntimeException> type, String part, Runnable call) {
         RuntimeException e = assertThrows(type, call::run);
         assertTrue(e.getMessage().contains(part), "message contains '" + part + "': " + e.getMessage());

@@ -1,6 +1,8 @@
 package io.github.fusedopt.testing;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small seeded property runner on plain JUnit.
@@ -20,6 +22,8 @@ public final class Property {
     public static final String TRIES_PROPERTY = "fusedopt.tries";
 
     private static final int DEFAULT_TRIES = 1000;
+    private static final AtomicLong CASES_RUN = new AtomicLong();
+    private static final AtomicLong PROPERTIES_RUN = new AtomicLong();
     private static final int SHRINK_BUDGET = 200;
 
     private Property() {
@@ -60,11 +64,25 @@ public final class Property {
             return 1;
         }
         SplittableRandom seeds = new SplittableRandom();
+        long start = System.nanoTime();
+        PROPERTIES_RUN.incrementAndGet();
         for (int i = 0; i < tries; i++) {
+            CASES_RUN.incrementAndGet();
             runOne(name, i, tries, seeds.nextLong(), null, generator, check);
         }
-        System.out.println("property '" + name + "': " + tries + " cases passed");
+        System.out.printf(Locale.ROOT, "property '%s': %d cases passed in %.1f s%n", name, tries,
+                (System.nanoTime() - start) / 1e9);
         return tries;
+    }
+
+    /** Cases generated so far in this JVM, over every property. */
+    public static long casesRun() {
+        return CASES_RUN.get();
+    }
+
+    /** Properties run so far in this JVM. */
+    public static long propertiesRun() {
+        return PROPERTIES_RUN.get();
     }
 
     private static <C> void runOne(String name, int index, int tries, long seed, Integer forcedLength,

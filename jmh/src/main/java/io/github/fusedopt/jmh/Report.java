@@ -18,11 +18,12 @@ import java.util.Map;
  *
  * <pre>
  * Report [--out=DIR] [--optimizers=adam,adal] [--sizes=4096,16777216] [--scalar-sizes=4096] [--quick] [--peers]
- *        [--sections=steps,scale]
+ *        [--sections=steps,scale,checks]
  * </pre>
  * The {@code scale} section runs {@link GroupBenchmark}, {@link ParallelBenchmark} and
  * {@link OffHeapBenchmark} on fixed parameters ({@link ScaleRuns}); {@code --optimizers} and
- * {@code --sizes} apply to the {@code steps} section.
+ * {@code --sizes} apply to the {@code steps} section. The {@code checks} section runs
+ * {@link NonFiniteBenchmark} ({@link CheckCost}).
  * {@code --quick} checks the pipeline with very short runs; its figures mean nothing.
  * {@code --peers} also times ND4J's and Tribuo's Adam, and needs the jar built with {@code -Ppeers}.
  */
@@ -33,7 +34,7 @@ public final class Report {
 
     private static final List<String> KNOWN_OPTIONS =
             List.of("--out", "--optimizers", "--sizes", "--scalar-sizes", "--quick", "--peers", "--sections");
-    private static final List<String> SECTIONS = List.of("steps", "scale");
+    private static final List<String> SECTIONS = List.of("steps", "scale", "checks");
 
     private Report() {
     }
@@ -60,12 +61,15 @@ public final class Report {
         }
         if (sections.contains("scale")) {
             ScaleSummary scale = ScaleRuns.run(suite, quick, out);
-            if (markdown.isEmpty()) {
-                markdown.append("Machine: ").append(Machine.current().describe()).append("  \nCommand: `")
-                        .append(command.strip()).append("`.\n");
-            }
+            describeRunIfFirst(markdown, command);
             markdown.append(ScaleReport.render(scale));
             Files.writeString(out.resolve("scale.json"), JsonReport.render(scale));
+        }
+        if (sections.contains("checks")) {
+            CheckCost checks = checks(suite, quick, out);
+            describeRunIfFirst(markdown, command);
+            markdown.append(checks.markdown());
+            Files.writeString(out.resolve("checks.json"), checks.json());
         }
         Files.writeString(out.resolve("report.md"), markdown.toString());
         if (!json.isEmpty()) {
@@ -101,6 +105,26 @@ public final class Report {
         }
 
         return new Summary(Machine.current(), suite, optimizers, sizes, steps, trulyScalar, bandwidth, peers);
+    }
+
+    /** A section without the steps section before it still names the machine and the command. */
+    private static void describeRunIfFirst(StringBuilder markdown, String command) {
+        if (markdown.isEmpty()) {
+            markdown.append("Machine: ").append(Machine.current().describe()).append("  \nCommand: `")
+                    .append(command.strip()).append("`.\n");
+        }
+    }
+
+    private static CheckCost checks(Suite suite, boolean quick, Path out) throws IOException, RunnerException {
+        List<Map<String, String[]>> sets = new ArrayList<>();
+        for (String optimizer : quick ? List.of("adam") : List.of("adam", "adal")) {
+            for (int size : quick ? List.of(4096) : List.of(4096, 65_536, 1_048_576, 16_777_216)) {
+                sets.add(Map.of("optimizer", new String[] {optimizer}, "size", new String[] {String.valueOf(size)},
+                        "policy", new String[] {"propagate", "skip"}));
+            }
+        }
+        return new CheckCost(suite.run("NonFiniteBenchmark", sets, List.of(Suite.VECTOR_MODULE), false,
+                out.resolve("jmh-nonfinite.json")));
     }
 
     static Map<String, String> parse(String[] args) {
