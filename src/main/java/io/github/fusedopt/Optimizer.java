@@ -339,7 +339,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     }
 
     /** The group norm: the tensor norms added in group order. */
-    static double sum(double[] norms, int count) {
+    private static double sum(double[] norms, int count) {
         double total = 0;
         for (int i = 0; i < count; i++) {
             total += norms[i];

@@ -350,15 +350,16 @@ final class VectorStepKernels implements StepKernels {
         final boolean scaled = s.gradScale != 1f;
         final FloatVector zero = FloatVector.zero(SPECIES);
         // x·0 is ±0 for finite x and NaN otherwise, so each sum stays finite exactly while every x is.
+        // Four quarters are read side by side: four streams keep more cache misses in flight than one.
         FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-        final int unrolledEnd = n - 4 * LANES;
-        int i = 0;
-        for (; i <= unrolledEnd; i += 4 * LANES) {
+        final int quarter = n / (4 * LANES) * LANES;
+        for (int i = 0; i < quarter; i += LANES) {
             a0 = scaledGrad(k, scaled, g, go + i).fma(zero, a0);
-            a1 = scaledGrad(k, scaled, g, go + i + LANES).fma(zero, a1);
-            a2 = scaledGrad(k, scaled, g, go + i + 2 * LANES).fma(zero, a2);
-            a3 = scaledGrad(k, scaled, g, go + i + 3 * LANES).fma(zero, a3);
+            a1 = scaledGrad(k, scaled, g, go + quarter + i).fma(zero, a1);
+            a2 = scaledGrad(k, scaled, g, go + 2 * quarter + i).fma(zero, a2);
+            a3 = scaledGrad(k, scaled, g, go + 3 * quarter + i).fma(zero, a3);
         }
+        int i = 4 * quarter;
         final int bound = SPECIES.loopBound(n);
         for (; i < bound; i += LANES) {
             a0 = scaledGrad(k, scaled, g, go + i).fma(zero, a0);
