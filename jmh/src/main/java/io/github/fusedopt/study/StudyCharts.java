@@ -1,0 +1,88 @@
+package io.github.fusedopt.study;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Line charts of the study's curves, one line per contender. */
+final class StudyCharts {
+
+    /** One fixed colour per contender, the same in every chart. */
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0x9467bd), new Color(0xd62728), new Color(0x17becf)};
+
+    /** Gaps below this are drawn at it: a log axis has no zero. */
+    private static final double FLOOR = 1e-16;
+
+    private StudyCharts() {
+    }
+
+    /** The gap against iterations (both log scale) of every contender at one learning rate. */
+    static void function(List<FunctionRun> runs, String problem, double learningRate, Path png) throws IOException {
+        XYChart chart = chart(problem + ", α = " + learningRate, "iteration + 1", "f − f*");
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        for (FunctionRun run : runs) {
+            if (!run.problem().equals(problem) || run.learningRate() != learningRate) {
+                continue;
+            }
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (int t : StudyTables.sampleIterations(run.iterations())) {
+                if (!Double.isNaN(run.gaps()[t])) {
+                    x.add(t + 1.0);
+                    y.add(Math.max(FLOOR, run.gaps()[t]));
+                }
+            }
+            style(chart.addSeries(run.contender().label, x, y), run.contender());
+        }
+        save(chart, png);
+    }
+
+    /** Training loss (log scale) or test accuracy against epochs, one learning rate and schedule. */
+    static void mlp(List<MlpRun> runs, double learningRate, MlpStudy.Schedule schedule, boolean accuracy, Path png)
+            throws IOException {
+        String title = "two spirals, α = " + learningRate + ", " + (schedule == MlpStudy.Schedule.CONSTANT
+                ? "no schedule" : "step decay ×0.1 at 50% and 75%");
+        XYChart chart = chart(title, "epoch", accuracy ? "held-out accuracy" : "training loss");
+        chart.getStyler().setYAxisLogarithmic(!accuracy);
+        for (MlpRun run : runs) {
+            if (run.learningRate() != learningRate || run.schedule() != schedule) {
+                continue;
+            }
+            double[] epochs = new double[run.epochs() + 1];
+            for (int e = 0; e <= run.epochs(); e++) {
+                epochs[e] = e;
+            }
+            style(chart.addSeries(run.contender().label, epochs, accuracy ? run.testAccuracy() : run.trainLoss()),
+                    run.contender());
+        }
+        save(chart, png);
+    }
+
+    private static void style(XYSeries series, Contender contender) {
+        series.setMarker(SeriesMarkers.NONE);
+        series.setLineColor(COLORS[contender.ordinal()]);
+    }
+
+    private static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+                .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        return chart;
+    }
+
+    private static void save(XYChart chart, Path png) throws IOException {
+        String file = png.toString();
+        BitmapEncoder.saveBitmap(chart, file.substring(0, file.length() - ".png".length()), BitmapEncoder.BitmapFormat.PNG);
+    }
+}
