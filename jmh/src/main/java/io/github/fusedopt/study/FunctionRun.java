@@ -1,10 +1,11 @@
 package io.github.fusedopt.study;
 
 /**
- * One optimizer at one learning rate on one problem: the gap {@code f(x_t) − f*} after every
- * iteration {@code t} (index 0 is the start), NaN from the first non-finite objective on.
+ * One optimizer at one learning rate on one problem with minimum {@code f*}: the gap
+ * {@code f(x_t) − f*} after every iteration {@code t} (index 0 is the start), NaN from the first
+ * non-finite objective on.
  */
-record FunctionRun(String problem, Contender contender, double learningRate, double[] gaps) {
+record FunctionRun(String problem, double minimum, Contender contender, double learningRate, double[] gaps) {
 
     int iterations() {
         return gaps.length - 1;

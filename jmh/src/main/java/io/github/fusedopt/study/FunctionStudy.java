@@ -55,7 +55,7 @@ final class FunctionStudy {
             Contender.step(optimizer, state, Math.max(0, value), x, gradient);
             value = problem.evaluate(x, gradient);
         }
-        return new FunctionRun(problem.name(), contender, learningRate, gaps);
+        return new FunctionRun(problem.name(), problem.minimum(), contender, learningRate, gaps);
     }
 
     private static boolean allFinite(float[] values) {

@@ -38,11 +38,14 @@ final class StudyTables {
 
     static String functionSummaryCsv(List<FunctionRun> runs) {
         StringBuilder out = new StringBuilder(
-                "problem,optimizer,learning_rate,final_gap,best_gap,iterations_to_1e-6,diverged\n");
+                "problem,optimizer,learning_rate,minimum,final_objective,best_objective,final_gap,best_gap,"
+                        + "iterations_to_1e-6,diverged\n");
         for (FunctionRun run : runs) {
             int reached = run.iterationsTo(FunctionStudy.TARGET);
             out.append(run.problem()).append(',').append(run.contender().label).append(',').append(run.learningRate())
-                    .append(',').append(number(run.finalGap())).append(',').append(number(run.bestGap())).append(',')
+                    .append(',').append(number(run.minimum())).append(',').append(number(run.minimum() + run.finalGap()))
+                    .append(',').append(number(run.minimum() + run.bestGap())).append(',')
+                    .append(number(run.finalGap())).append(',').append(number(run.bestGap())).append(',')
                     .append(reached < 0 ? "" : reached).append(',').append(run.diverged()).append('\n');
         }
         return out.toString();

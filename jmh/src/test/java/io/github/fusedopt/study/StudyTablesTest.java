@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StudyTablesTest {
 
     private static FunctionRun run(Contender contender, double learningRate, double... gaps) {
-        return new FunctionRun("p", contender, learningRate, gaps);
+        return new FunctionRun("p", 0.5, contender, learningRate, gaps);
     }
 
     @Test
@@ -34,6 +34,12 @@ class StudyTablesTest {
                 run(Contender.ADAML, 1e-3, 1, 1, 1, 1e-7), run(Contender.ADAML, 1e-2, 1, 1));
         String table = StudyTables.winnersMarkdown(runs);
         assertTrue(table.contains("| p | **1** | – | – | – | 3 | – |"), table);
+    }
+
+    @Test
+    void theSummaryCsvGivesObjectivesAndGaps() {
+        String csv = StudyTables.functionSummaryCsv(List.of(run(Contender.ADAM, 1e-2, 1, 1e-7, 1e-3)));
+        assertTrue(csv.contains("p,Adam,0.01,0.500000,0.501000,0.500000,0.00100000,1.00000e-07,1,false"), csv);
     }
 
     @Test
