@@ -1,5 +1,6 @@
 package io.github.fusedopt.study;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -66,7 +67,7 @@ final class LogisticRegression implements Objective {
     private double evaluate(double[] w, double[] gradient, double[][] hessian) {
         int n = points.length;
         double value = 0;
-        java.util.Arrays.fill(gradient, 0);
+        Arrays.fill(gradient, 0);
         for (int i = 0; i < n; i++) {
             double z = w[features];
             for (int j = 0; j < features; j++) {

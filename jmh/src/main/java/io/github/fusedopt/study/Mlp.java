@@ -2,6 +2,7 @@ package io.github.fusedopt.study;
 
 import io.github.fusedopt.TensorGroup;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -83,7 +84,7 @@ final class Mlp {
             grads[w3 + k] += (float) (dLogit * a2[k]);
             d2[k] = dLogit * params[w3 + k] * (1 - a2[k] * a2[k]);
         }
-        java.util.Arrays.fill(d1, 0);
+        Arrays.fill(d1, 0);
         for (int j = 0; j < hidden; j++) {
             grads[b2 + j] += (float) d2[j];
             for (int k = 0; k < hidden; k++) {

@@ -4,6 +4,7 @@ import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -75,7 +76,7 @@ final class MlpStudy {
             shuffle(order, shuffle);
             for (int from = 0; from < order.length; from += BATCH) {
                 int to = Math.min(order.length, from + BATCH);
-                java.util.Arrays.fill(mlp.grads, 0);
+                Arrays.fill(mlp.grads, 0);
                 double batchLoss = 0;
                 for (int i = from; i < to; i++) {
                     float[] x = train.inputs()[order[i]];

@@ -1,5 +1,6 @@
 package io.github.fusedopt.study;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -72,7 +73,7 @@ final class RotatedQuadratic implements Objective {
     @Override
     public float[] start() {
         float[] x = new float[dimension];
-        java.util.Arrays.fill(x, 1f);
+        Arrays.fill(x, 1f);
         return x;
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The convergence study: every optimizer on the test functions and on a small network, written as
@@ -44,7 +45,7 @@ public final class Study {
             StudyCharts.function(functions, problem.name(), 1e-2, out.resolve(problem.name() + ".png"));
         }
         for (MlpStudy.Schedule schedule : MlpStudy.Schedule.values()) {
-            String name = "mlp-" + schedule.name().toLowerCase(java.util.Locale.ROOT);
+            String name = "mlp-" + schedule.name().toLowerCase(Locale.ROOT);
             StudyCharts.mlp(mlp, 1e-2, schedule, false, out.resolve(name + "-loss.png"));
             StudyCharts.mlp(mlp, 1e-2, schedule, true, out.resolve(name + "-accuracy.png"));
         }
@@ -60,7 +61,7 @@ public final class Study {
                 + MlpStudy.NOISE + "), mini-batches of " + MlpStudy.BATCH + ", " + mlp.getFirst().epochs()
                 + " epochs, cross-entropy. Schedule `step`: α × 0.1 from half-way, × 0.01 from three quarters.\n\n"
                 + StudyTables.mlpMarkdown(mlp)
-                + String.format(java.util.Locale.ROOT, "%nGenerated in %.0f s.%n", (System.nanoTime() - start) / 1e9);
+                + String.format(Locale.ROOT, "%nGenerated in %.0f s.%n", (System.nanoTime() - start) / 1e9);
         Files.writeString(out.resolve("study.md"), markdown);
         System.out.println(markdown);
         System.out.println("Written to " + out.toAbsolutePath());
