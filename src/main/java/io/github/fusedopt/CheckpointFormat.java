@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +38,6 @@ final class CheckpointFormat {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int BUFFER_BYTES = 1 << 20;
 
     private CheckpointFormat() {
     }
@@ -59,34 +57,14 @@ final class CheckpointFormat {
             head.putInt(state.size(i));
         }
         CRC32C crc = new CRC32C();
-        writeAll(out, head.flip(), crc);
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        LittleEndianFloats writer = new LittleEndianFloats(out, crc);
+        writer.bytes(head.flip());
         for (int i = 0; i < tensors; i++) {
-            writeFloats(out, state.firstMoment(i), buffer, crc);
-            writeFloats(out, state.secondMoment(i), buffer, crc);
+            writer.floats(state.firstMoment(i));
+            writer.floats(state.secondMoment(i));
         }
         ByteBuffer tail = ByteBuffer.allocate(CHECKSUM).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
-        writeAll(out, tail.flip(), null);
-    }
-
-    private static void writeFloats(FileChannel out, FloatBuffer values, ByteBuffer buffer, CRC32C crc)
-            throws IOException {
-        while (values.hasRemaining()) {
-            int count = Math.min(values.remaining(), BUFFER_BYTES / Float.BYTES);
-            buffer.clear();
-            buffer.asFloatBuffer().put(values.slice(values.position(), count));
-            values.position(values.position() + count);
-            writeAll(out, buffer.limit(count * Float.BYTES), crc);
-        }
-    }
-
-    private static void writeAll(FileChannel out, ByteBuffer bytes, CRC32C crc) throws IOException {
-        if (crc != null) {
-            crc.update(bytes.duplicate());
-        }
-        while (bytes.hasRemaining()) {
-            out.write(bytes);
-        }
+        new LittleEndianFloats(out, null).bytes(tail.flip());
     }
 
     /**

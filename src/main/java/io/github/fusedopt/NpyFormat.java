@@ -12,32 +12,18 @@ final class NpyFormat {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
     private static final int ALIGNMENT = 64;
-    private static final int BUFFER_BYTES = 1 << 20;
 
     private NpyFormat() {
     }
 
     static void write(FileChannel out, FloatBuffer values) throws IOException {
-        values = values.duplicate();
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + values.remaining() + ",), }";
         int unpadded = MAGIC.length + 2 + dict.length() + 1;
         String header = dict + " ".repeat((ALIGNMENT - unpadded % ALIGNMENT) % ALIGNMENT) + "\n";
         ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 2 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
         head.put(MAGIC).putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII)).flip();
-        writeAll(out, head);
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        while (values.hasRemaining()) {
-            int count = Math.min(values.remaining(), BUFFER_BYTES / Float.BYTES);
-            buffer.clear();
-            buffer.asFloatBuffer().put(values.slice(values.position(), count));
-            values.position(values.position() + count);
-            writeAll(out, buffer.limit(count * Float.BYTES));
-        }
-    }
-
-    private static void writeAll(FileChannel out, ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            out.write(bytes);
-        }
+        LittleEndianFloats writer = new LittleEndianFloats(out, null);
+        writer.bytes(head);
+        writer.floats(values);
     }
 }

@@ -1,7 +1,5 @@
 package io.github.fusedopt.jmh;
 
-import io.github.fusedopt.AdamL;
-import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.NonFinitePolicy;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
@@ -57,9 +55,6 @@ public class NonFiniteBenchmark {
 
     @Benchmark
     public StepOutcome step() {
-        return switch (stepper) {
-            case AdamL adamL -> adamL.step(state, Optimizers.LOSS, params, grads);
-            case GradientOptimizer g -> g.step(state, params, grads);
-        };
+        return Optimizers.step(stepper, state, params, grads);
     }
 }

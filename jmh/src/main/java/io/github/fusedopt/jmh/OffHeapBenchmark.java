@@ -92,10 +92,7 @@ public class OffHeapBenchmark {
     @Benchmark
     public void step() {
         if (paramSegment == null) {
-            switch (stepper) {
-                case AdamL adamL -> adamL.step(state, Optimizers.LOSS, params, grads);
-                case GradientOptimizer g -> g.step(state, params, grads);
-            }
+            Optimizers.step(stepper, state, params, grads);
             return;
         }
         switch (stepper) {

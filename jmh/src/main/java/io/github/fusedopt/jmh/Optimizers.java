@@ -6,7 +6,10 @@ import io.github.fusedopt.Adam;
 import io.github.fusedopt.AdamL;
 import io.github.fusedopt.AdamW;
 import io.github.fusedopt.EAdam;
+import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
+import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StepOutcome;
 
 import java.util.SplittableRandom;
 
@@ -28,6 +31,14 @@ final class Optimizers {
             case "adaml" -> AdamL.builder().build();
             case "adal" -> AdaL.builder().build();
             default -> throw new IllegalArgumentException("optimizer " + name);
+        };
+    }
+
+    /** One whole-array step; AdamL gets {@link #LOSS}. */
+    static StepOutcome step(Optimizer optimizer, OptimizerState state, float[] params, float[] grads) {
+        return switch (optimizer) {
+            case AdamL adamL -> adamL.step(state, LOSS, params, grads);
+            case GradientOptimizer g -> g.step(state, params, grads);
         };
     }
 

@@ -1,9 +1,8 @@
 package io.github.fusedopt.jmh;
 
-import io.github.fusedopt.AdamL;
-import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StepOutcome;
 import io.github.fusedopt.kernel.KernelProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -68,10 +67,7 @@ public class StepBenchmark {
     }
 
     @Benchmark
-    public void step() {
-        switch (stepper) {
-            case AdamL adamL -> adamL.step(state, Optimizers.LOSS, params, grads);
-            case GradientOptimizer g -> g.step(state, params, grads);
-        }
+    public StepOutcome step() {
+        return Optimizers.step(stepper, state, params, grads);
     }
 }

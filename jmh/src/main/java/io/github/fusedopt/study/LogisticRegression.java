@@ -57,9 +57,7 @@ final class LogisticRegression implements Objective {
         }
         double[] g = new double[features + 1];
         double value = evaluate(w, g, null);
-        for (int j = 0; j <= features; j++) {
-            gradient[j] = (float) g[j];
-        }
+        Objective.round(g, gradient);
         return value;
     }
 

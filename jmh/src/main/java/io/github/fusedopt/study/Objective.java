@@ -16,4 +16,11 @@ interface Objective {
 
     /** The minimum value {@code f*}: known in closed form, or computed in {@code double}. */
     double minimum();
+
+    /** Rounds a gradient computed in {@code double} into the optimizer's {@code float} array. */
+    static void round(double[] from, float[] to) {
+        for (int i = 0; i < from.length; i++) {
+            to[i] = (float) from[i];
+        }
+    }
 }

@@ -33,9 +33,7 @@ record Rosenbrock(int dimension) implements Objective {
             g[i] += -2 * a - 400 * x[i] * b;
             g[i + 1] += 200 * b;
         }
-        for (int i = 0; i < dimension; i++) {
-            gradient[i] = (float) g[i];
-        }
+        Objective.round(g, gradient);
         return value;
     }
 

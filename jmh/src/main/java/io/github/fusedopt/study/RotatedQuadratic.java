@@ -91,9 +91,7 @@ final class RotatedQuadratic implements Objective {
                 g[j] += eigenvalues[i] * projection * rotation[i][j];
             }
         }
-        for (int j = 0; j < dimension; j++) {
-            gradient[j] = (float) g[j];
-        }
+        Objective.round(g, gradient);
         return value;
     }
 

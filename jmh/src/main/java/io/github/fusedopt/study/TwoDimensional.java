@@ -72,8 +72,7 @@ record TwoDimensional(String name, float startX, float startY, Surface surface) 
     public double evaluate(float[] x, float[] gradient) {
         double[] g = new double[2];
         double value = surface.at(x[0], x[1], g);
-        gradient[0] = (float) g[0];
-        gradient[1] = (float) g[1];
+        Objective.round(g, gradient);
         return value;
     }
 
