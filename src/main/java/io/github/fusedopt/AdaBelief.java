@@ -49,7 +49,7 @@ public final class AdaBelief extends GradientOptimizer {
     }
 
     @Override
-    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
+    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
         scalars.adaBelief(learningRate(), beta1(), beta2(), eps(), t);
     }
 
@@ -64,6 +64,7 @@ public final class AdaBelief extends GradientOptimizer {
         @Override
         public AdaBelief build() {
             validate();
+            validateEpsFloor();
             return new AdaBelief(this);
         }
     }

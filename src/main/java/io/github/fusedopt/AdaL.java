@@ -195,7 +195,7 @@ public final class AdaL extends GradientOptimizer {
     }
 
     @Override
-    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
+    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
         scalars.adal(learningRate(), beta1(), beta2(), eps(), t, anneal);
     }
 

@@ -54,7 +54,7 @@ public final class Adam extends GradientOptimizer {
     }
 
     @Override
-    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
+    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
         scalars.adam(learningRate(), beta1(), beta2(), eps(), t);
     }
 

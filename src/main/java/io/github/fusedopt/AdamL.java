@@ -246,12 +246,15 @@ public final class AdamL extends Optimizer {
         }
     }
 
+    /** The first step's loss becomes the reference, unless the builder or a checkpoint set one. */
     @Override
-    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
-        if (Double.isNaN(state.referenceLoss)) {
-            state.referenceLoss = loss;
-        }
-        double lambda = lossScale.scale(loss, state.referenceLoss);
+    double referenceLossFor(double stateReferenceLoss, double loss) {
+        return Double.isNaN(stateReferenceLoss) ? loss : stateReferenceLoss;
+    }
+
+    @Override
+    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
+        double lambda = lossScale.scale(loss, referenceLoss);
         scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, lambda);
     }
 
@@ -313,6 +316,7 @@ public final class AdamL extends Optimizer {
         @Override
         public AdamL build() {
             validate();
+            validateEpsFloor();
             Checks.nonNegative(lossExponent, "lossExponent");
             if (!Double.isFinite(lossMin)) {
                 throw Checks.invalid("lossMin", lossMin, "must be finite");

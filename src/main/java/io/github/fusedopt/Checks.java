@@ -97,6 +97,18 @@ final class Checks {
         return (int) (bytes / Float.BYTES);
     }
 
+    /** Throws if two segments share memory, naming the shared bytes by their offsets in each. */
+    static void disjoint(MemorySegment written, String writtenName, MemorySegment other, String otherName) {
+        var shared = written.asOverlappingSlice(other);
+        if (shared.isPresent()) {
+            long inWritten = shared.get().address() - written.address();
+            long inOther = shared.get().address() - other.address();
+            long bytes = shared.get().byteSize();
+            throw invalid(otherName, "bytes [" + inOther + ", " + (inOther + bytes) + ")",
+                    "overlaps " + writtenName + " (its bytes [" + inWritten + ", " + (inWritten + bytes) + "))");
+        }
+    }
+
     /** The segment is alive and this thread may access it. */
     static void accessible(MemorySegment segment, String name) {
         if (!segment.scope().isAlive()) {

@@ -48,7 +48,7 @@ public final class EAdam extends GradientOptimizer {
     }
 
     @Override
-    void prepare(StepScalars scalars, OptimizerState state, long t, double loss) {
+    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
         scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, 1.0);
     }
 
@@ -63,6 +63,7 @@ public final class EAdam extends GradientOptimizer {
         @Override
         public EAdam build() {
             validate();
+            validateEpsFloor();
             return new EAdam(this);
         }
     }

@@ -19,7 +19,7 @@ sealed interface Moments {
     /** A read-only view of {@code v}. */
     FloatBuffer second();
 
-    /** {@code m} as a segment (a heap segment over the array for heap moments). */
+    /** {@code m} as a writable segment (a heap segment over the array for heap moments). */
     MemorySegment firstSegment();
 
     /** {@code v} as a segment. */
@@ -34,13 +34,29 @@ sealed interface Moments {
     /** Floats each tensor's moments are padded to in a group: one 64-byte cache line. */
     int PADDING = 16;
 
+    /** The longest heap array the JVM reliably allocates. */
+    int MAX_HEAP_FLOATS = Integer.MAX_VALUE - 8;
+
+    /** The most floats a {@link FloatBuffer} view of native memory can hold: 2 GiB − 1 byte of them. */
+    int MAX_NATIVE_BUFFER_FLOATS = Integer.MAX_VALUE / Float.BYTES;
+
+    /** Throws unless heap moments of {@code size} floats can be allocated as one array each. */
+    static void checkHeapSize(long size, String name) {
+        if (size > MAX_HEAP_FLOATS) {
+            throw Checks.invalid(name, size, "exceeds " + MAX_HEAP_FLOATS + ", the longest float array the JVM "
+                    + "allocates; put the moments off the heap with newState(..., arena)");
+        }
+    }
+
     static Moments onHeap(int size) {
         return new OnHeap(new float[size], new float[size], 0, size);
     }
 
     static Moments offHeap(int size, Arena arena) {
-        return new OffHeap(arena.allocate((long) size * Float.BYTES, SEGMENT_ALIGNMENT),
-                arena.allocate((long) size * Float.BYTES, SEGMENT_ALIGNMENT));
+        MemorySegment m = NativeMemory.allocate(arena, (long) size * Float.BYTES, SEGMENT_ALIGNMENT);
+        MemorySegment v = NativeMemory.allocate(arena, (long) size * Float.BYTES, SEGMENT_ALIGNMENT);
+        NativeMemory.requireDisjoint(m, v);
+        return new OffHeap(m, v);
     }
 
     /**
@@ -54,6 +70,9 @@ sealed interface Moments {
         Moments[] moments = new Moments[group.tensorCount()];
         long total = paddedTotal(group);
         if (total > Integer.MAX_VALUE - 64) {
+            for (int i = 0; i < moments.length; i++) {
+                checkHeapSize(group.length(i), "group.length(" + i + ")");
+            }
             for (int i = 0; i < moments.length; i++) {
                 moments[i] = onHeap(group.length(i));
             }
@@ -72,8 +91,9 @@ sealed interface Moments {
     /** As {@link #onHeap(TensorGroup)}, in two 64-byte aligned segments from {@code arena}. */
     static Moments[] offHeap(TensorGroup group, Arena arena) {
         long bytes = paddedTotal(group) * Float.BYTES;
-        MemorySegment m = arena.allocate(bytes, SEGMENT_ALIGNMENT);
-        MemorySegment v = arena.allocate(bytes, SEGMENT_ALIGNMENT);
+        MemorySegment m = NativeMemory.allocate(arena, bytes, SEGMENT_ALIGNMENT);
+        MemorySegment v = NativeMemory.allocate(arena, bytes, SEGMENT_ALIGNMENT);
+        NativeMemory.requireDisjoint(m, v);
         Moments[] moments = new Moments[group.tensorCount()];
         long at = 0;
         for (int i = 0; i < moments.length; i++) {
@@ -149,6 +169,12 @@ sealed interface Moments {
         }
 
         private static FloatBuffer view(MemorySegment segment) {
+            long floats = segment.byteSize() / Float.BYTES;
+            if (floats > MAX_NATIVE_BUFFER_FLOATS) {
+                throw new IllegalStateException("a tensor of " + floats + " elements off the heap is larger than a "
+                        + "FloatBuffer over native memory can be (" + MAX_NATIVE_BUFFER_FLOATS
+                        + " floats); read it with firstMomentSegment(tensor) or secondMomentSegment(tensor)");
+            }
             return segment.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().asReadOnlyBuffer();
         }
 

@@ -1,7 +1,6 @@
 package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.StepKernels;
-import io.github.fusedopt.kernel.StepKernels.Family;
 import io.github.fusedopt.kernel.StepScalars;
 
 import java.lang.foreign.Arena;
@@ -84,12 +83,14 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     /**
      * A fresh state for a tensor of {@code size} elements: zero moments on the heap, step counter 0.
      *
-     * @param size number of elements, {@code ≥ 0}
+     * @param size number of elements, {@code ≥ 0} and at most {@code Integer.MAX_VALUE − 8}, the
+     *        longest array the JVM allocates (off the heap, any {@code int} size works)
      * @return the new state
-     * @throws IllegalArgumentException if {@code size < 0}
+     * @throws IllegalArgumentException if {@code size} is negative or too long for a heap array
      */
     public OptimizerState newState(int size) {
         checkSize(size);
+        Moments.checkHeapSize(size, "size");
         return new OptimizerState(algorithm(), new Moments[] {Moments.onHeap(size)}, false, initialReferenceLoss());
     }
 
@@ -102,7 +103,8 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
      * @param arena where the moments are allocated
      * @return the new state
      * @throws NullPointerException if {@code arena} is null
-     * @throws IllegalArgumentException if {@code size < 0}
+     * @throws IllegalArgumentException if {@code size < 0}, or if {@code arena} is a custom arena that
+     *         returns memory of another size, misaligned for floats, read-only, or overlapping
      * @throws IllegalStateException if the arena is closed or confined to another thread
      */
     public OptimizerState newState(int size, Arena arena) {
@@ -118,6 +120,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
      * @param group the tensors this state will step
      * @return the new state
      * @throws NullPointerException if {@code group} is null
+     * @throws IllegalArgumentException if a tensor is too long for a heap array (see {@link #newState(int)})
      */
     public OptimizerState newState(TensorGroup group) {
         Checks.notNull(group, "group");
@@ -168,8 +171,12 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     void checkStepInputs(double loss, double gradNorm) {
     }
 
-    /** Fills the optimizer's own per-step scalars for step {@code t}; may record state (AdamL). */
-    abstract void prepare(StepScalars scalars, OptimizerState state, long t, double loss);
+    /**
+     * Fills the optimizer's own per-step scalars for step {@code t}; writes nothing else.
+     *
+     * @param referenceLoss the reference loss this step uses (AdamL), as {@link #referenceLossFor} gave it
+     */
+    abstract void prepare(StepScalars scalars, double referenceLoss, long t, double loss);
 
     /** AdaL: one {@code ‖g‖₁} over a whole group rather than one per tensor. */
     boolean normOverGroup() {
@@ -182,6 +189,16 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
 
     String extraToString() {
         return "";
+    }
+
+    /** Whether this optimizer skips steps whose gradient is out of range. */
+    final boolean skipsNonFinite() {
+        return skipsNonFinite;
+    }
+
+    /** The reference loss a step records: the state's for every optimizer but AdamL. */
+    double referenceLossFor(double stateReferenceLoss, double loss) {
+        return stateReferenceLoss;
     }
 
     /** The whole-array form: both arrays must have exactly the state's size. */
@@ -206,13 +223,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         scalars.gradient(gradScale, coupled ? weightDecay : 0, coupled ? 0 : weightDecay, learningRate);
     }
 
-    /**
-     * The array step every array overload ends in: validate everything, then write.
-     *
-     * <p>With the skip policy, a finite computed {@code ‖g‖₁} proves every scaled gradient finite
-     * (a NaN or ±∞ term makes the sum NaN or ∞), so AdaL checks only when its norm is not finite:
-     * the sum of finite terms may still overflow. A norm the caller gives proves nothing.
-     */
+    /** The array step every array overload ends in: validate everything, then step. */
     final StepOutcome step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
                            float[] params, int paramsOffset, float[] grads, int gradsOffset, int length,
                            double gradScale) {
@@ -232,28 +243,9 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         Checks.finite(gradScale, "gradScale");
         checkStepInputs(loss, gradNorm);
         state.checkAccessible();
-
-        if (!(state.moments[0] instanceof Moments.OnHeap(float[] m, float[] v, int at, int _))) {
-            return runSingle(kernels, state, new Tensor.OnHeap(params, paramsOffset, grads, gradsOffset, length),
-                    loss, gradNorm, gradScale);
-        }
-        StepScalars scalars = state.scalars;
-        prepareGradient(scalars, gradScale);
-        Family family = algorithm().family;
-        boolean computesNorm = family == Family.ADAL && Double.isNaN(gradNorm);
-        double norm = computesNorm
-                ? kernels.gradL1Norm(scalars, params, paramsOffset, grads, gradsOffset, length) : gradNorm;
-        if (skipsNonFinite && !(computesNorm && Double.isFinite(norm))
-                && !kernels.gradFinite(scalars, grads, gradsOffset, length)) {
-            return StepOutcome.SKIPPED;
-        }
-        prepare(scalars, state, state.step + 1, loss);
-        if (family == Family.ADAL) {
-            scalars.gradNorm(norm);
-        }
-        kernels.step(family, scalars, params, paramsOffset, grads, gradsOffset, m, v, at, length);
-        state.step++;
-        return StepOutcome.APPLIED;
+        state.checkCanStep();
+        return state.run.arrays(this, kernels, loss, gradNorm, gradScale, params, paramsOffset, grads, gradsOffset,
+                length);
     }
 
     /** The segment step every single-tensor segment overload ends in. */
@@ -271,13 +263,14 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
             throw Checks.invalid("grads.byteSize()", grads.byteSize(),
                     "must equal 4 × the state's size " + state.size(0) + " = " + bytes);
         }
-        if (params.asOverlappingSlice(grads).isPresent()) {
-            throw Checks.invalid("grads", grads, "overlaps the parameters " + params);
-        }
+        Checks.disjoint(params, "params", grads, "grads");
+        state.checkDisjoint(params, "params");
+        state.checkDisjoint(grads, "grads");
         Checks.finite(gradScale, "gradScale");
         checkStepInputs(loss, gradNorm);
         state.checkAccessible();
-        return runSingle(kernels, state, new Tensor.InSegments(params, grads, length), loss, gradNorm, gradScale);
+        state.checkCanStep();
+        return state.run.segments(this, kernels, loss, gradNorm, gradScale, params, grads, length);
     }
 
     /** The group step every group overload ends in. */
@@ -293,67 +286,9 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         executor.checkOpen();
         group.checkAccessible();
         state.checkAccessible();
-
-        StepScalars scalars = state.scalars;
-        prepareGradient(scalars, gradScale);
-        Family family = algorithm().family;
-        boolean parallel = GroupStep.parallel(state, group, executor);
-        double[] norms = null;
-        boolean normsFinite = false;
-        if (family == Family.ADAL && Double.isNaN(gradNorm)) {
-            norms = GroupStep.tensorNorms(kernels, state, group, executor, parallel);
-            normsFinite = allFinite(norms, group.tensorCount());
-        }
-        if (skipsNonFinite && !normsFinite && !GroupStep.gradFinite(kernels, state, group, executor, parallel)) {
-            return StepOutcome.SKIPPED;
-        }
-        prepare(scalars, state, state.step + 1, loss);
-        if (family == Family.ADAL && (norms == null || normOverGroup())) {
-            scalars.gradNorm(norms == null ? gradNorm : sum(norms, group.tensorCount()));
-            norms = null;
-        }
-        GroupStep.update(kernels, family, state, group, executor, parallel, norms);
-        state.step++;
-        return StepOutcome.APPLIED;
-    }
-
-    /** A validated single tensor whose storage is not all heap arrays. */
-    private StepOutcome runSingle(StepKernels kernels, OptimizerState state, Tensor tensor, double loss,
-                                  double gradNorm, double gradScale) {
-        StepScalars scalars = state.scalars;
-        prepareGradient(scalars, gradScale);
-        Family family = algorithm().family;
-        boolean computesNorm = family == Family.ADAL && Double.isNaN(gradNorm);
-        double norm = computesNorm ? tensor.gradL1Norm(kernels, scalars) : gradNorm;
-        if (skipsNonFinite && !(computesNorm && Double.isFinite(norm))
-                && !tensor.gradFinite(kernels, scalars, 0, tensor.length())) {
-            return StepOutcome.SKIPPED;
-        }
-        prepare(scalars, state, state.step + 1, loss);
-        if (family == Family.ADAL) {
-            scalars.gradNorm(norm);
-        }
-        tensor.step(kernels, family, scalars, state.moments[0], 0, tensor.length());
-        state.step++;
-        return StepOutcome.APPLIED;
-    }
-
-    /** The group norm: the tensor norms added in group order. */
-    private static double sum(double[] norms, int count) {
-        double total = 0;
-        for (int i = 0; i < count; i++) {
-            total += norms[i];
-        }
-        return total;
-    }
-
-    private static boolean allFinite(double[] values, int count) {
-        for (int i = 0; i < count; i++) {
-            if (!Double.isFinite(values[i])) {
-                return false;
-            }
-        }
-        return true;
+        state.checkDisjoint(group);
+        state.checkCanStep();
+        return state.run.group(this, kernels, loss, gradNorm, gradScale, group, executor);
     }
 
     private void checkState(OptimizerState state) {
@@ -496,7 +431,12 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
          */
         public abstract Optimizer build();
 
-        /** Validates the shared hyperparameters; the subclasses' {@code build()} calls it first. */
+        /**
+         * Validates the shared hyperparameters; the subclasses' {@code build()} calls it first. Beyond
+         * each value's own range, the per-step scalars they make must be floats: the step size, at
+         * most {@code α/(1 − β1)} (its value at {@code t = 1}), and decoupled decay's factor
+         * {@code 1 − α·λ}.
+         */
         void validate() {
             Checks.positive(learningRate, "learningRate");
             Checks.unitInterval(beta1, "beta1");
@@ -505,6 +445,29 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
             Checks.nonNegative(weightDecay, "weightDecay");
             Checks.notNull(weightDecayMode, "weightDecayMode");
             Checks.notNull(nonFinitePolicy, "nonFinitePolicy");
+            double firstStep = learningRate / (1 - StepScalars.asApplied(beta1));
+            if (!Float.isFinite((float) firstStep)) {
+                throw Checks.invalid("learningRate", learningRate, "makes the first step's size α/(1 − β1) = "
+                        + firstStep + " with beta1 = " + beta1 + ", beyond float range");
+            }
+            if (weightDecayMode == WeightDecayMode.DECOUPLED && !Float.isFinite((float) (1 - learningRate * weightDecay))) {
+                throw Checks.invalid("weightDecay", weightDecay, "makes decoupled decay's factor 1 − α·λ = "
+                        + (1 - learningRate * weightDecay) + " with learningRate = " + learningRate
+                        + ", beyond float range");
+            }
+        }
+
+        /**
+         * For the rules that add {@code ε} into the second moment (EAdam, AdamL, AdaBelief): with no
+         * gradient {@code v} settles at {@code ε/(1 − β2)}, which must stay below {@code 2^126} so
+         * that {@code v} can never overflow.
+         */
+        void validateEpsFloor() {
+            double floor = eps / (1 - StepScalars.asApplied(beta2));
+            if (!(floor < 0x1p126)) {
+                throw Checks.invalid("eps", eps, "accumulates in the second moment up to ε/(1 − β2) = " + floor
+                        + " with beta2 = " + beta2 + "; it must stay below 2^126 so that v cannot overflow");
+            }
         }
     }
 }

@@ -2,8 +2,8 @@ package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.StepScalars;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.OptionalDouble;
 
 /**
@@ -23,14 +23,24 @@ import java.util.OptionalDouble;
  */
 public final class OptimizerState {
 
+    /**
+     * The largest step counter: {@code 2^53}, below which every count is exact as a {@code double}
+     * (the form in which {@code t} enters {@code β^t} and AdaL's {@code √t}). A step at this count
+     * is refused with {@link IllegalStateException}, and a checkpoint holding a larger one is
+     * rejected as damaged.
+     */
+    public static final long MAX_STEP = 1L << 53;
+
     final Algorithm algorithm;
     final Moments[] moments;
     final boolean offHeap;
     long step;
     double referenceLoss;
     final StepScalars scalars = new StepScalars();
-    private StepScalars[] workerScalars = new StepScalars[0];
-    private double[] tensorNorms = new double[0];
+    /** The step in progress: bound to its tensors for one call, reused so that a step allocates nothing. */
+    final StepRun run = new StepRun(this);
+    /** The last group found not to overlap these moments; groups are immutable, so it stays valid. */
+    private TensorGroup checkedGroup;
 
     OptimizerState(Algorithm algorithm, Moments[] moments, boolean offHeap, double referenceLoss) {
         this.algorithm = algorithm;
@@ -111,6 +121,9 @@ public final class OptimizerState {
      * @param tensor the tensor's index in its group
      * @return the view
      * @throws IndexOutOfBoundsException if there is no such tensor
+     * @throws IllegalStateException if the moments live off the heap and hold more than
+     *         {@code Integer.MAX_VALUE / 4} floats, which no {@link FloatBuffer} over native memory can
+     *         view; {@link #firstMomentSegment(int)} reads every size
      */
     public FloatBuffer firstMoment(int tensor) {
         return moments[tensor].first();
@@ -122,9 +135,35 @@ public final class OptimizerState {
      * @param tensor the tensor's index in its group
      * @return the view
      * @throws IndexOutOfBoundsException if there is no such tensor
+     * @throws IllegalStateException as {@link #firstMoment(int)}
      */
     public FloatBuffer secondMoment(int tensor) {
         return moments[tensor].second();
+    }
+
+    /**
+     * A read-only segment of one tensor's first moment {@code m}: its floats in native byte order,
+     * on or off the heap, of any size. It follows later steps, and is valid as long as the state's
+     * arena is open.
+     *
+     * @param tensor the tensor's index in its group
+     * @return the view
+     * @throws IndexOutOfBoundsException if there is no such tensor
+     */
+    public MemorySegment firstMomentSegment(int tensor) {
+        return moments[tensor].firstSegment().asReadOnly();
+    }
+
+    /**
+     * A read-only segment of one tensor's second moment {@code v} (AdaBelief: {@code s}), as
+     * {@link #firstMomentSegment(int)}.
+     *
+     * @param tensor the tensor's index in its group
+     * @return the view
+     * @throws IndexOutOfBoundsException if there is no such tensor
+     */
+    public MemorySegment secondMomentSegment(int tensor) {
+        return moments[tensor].secondSegment().asReadOnly();
     }
 
     /**
@@ -170,24 +209,35 @@ public final class OptimizerState {
         return !offHeap || moments.length == 0 || moments[0].shareable();
     }
 
-    /** One scalars instance per worker of a parallel step, reused from step to step. */
-    StepScalars[] workerScalars(int workers) {
-        if (workerScalars.length < workers) {
-            int had = workerScalars.length;
-            workerScalars = Arrays.copyOf(workerScalars, workers);
-            for (int i = had; i < workers; i++) {
-                workerScalars[i] = new StepScalars();
-            }
+    /** Throws if a step would carry the counter past {@link #MAX_STEP}. */
+    void checkCanStep() {
+        if (step >= MAX_STEP) {
+            throw new IllegalStateException("the step counter is at its maximum " + MAX_STEP + "; " + this
+                    + " takes no further step");
         }
-        return workerScalars;
     }
 
-    /** Scratch for one {@code ‖g‖₁} per tensor, reused from step to step. */
-    double[] tensorNorms() {
-        if (tensorNorms.length < moments.length) {
-            tensorNorms = new double[moments.length];
+    /**
+     * Throws if a bound segment of a single-tensor step reaches these moments through any view:
+     * a step writes them while it reads the gradients.
+     */
+    void checkDisjoint(MemorySegment segment, String name) {
+        for (int i = 0; i < moments.length; i++) {
+            MemorySegment m = moments[i].firstSegment();
+            MemorySegment v = moments[i].secondSegment();
+            if (segment.asOverlappingSlice(m).isPresent() || segment.asOverlappingSlice(v).isPresent()) {
+                throw Checks.invalid(name, "a view of the state's moments",
+                        "overlaps the moments this step writes; pass the gradients in memory of their own");
+            }
         }
-        return tensorNorms;
+    }
+
+    /** Throws if the group reaches these moments through any view; remembers the last group that passed. */
+    void checkDisjoint(TensorGroup group) {
+        if (group != checkedGroup) {
+            Overlaps.check(group.tensors(), moments);
+            checkedGroup = group;
+        }
     }
 
     /** A copy of one tensor's {@code m}, for tests. */

@@ -8,57 +8,155 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rejects a group in which a step would write memory that another tensor also uses: parameter
- * ranges must not overlap each other or any gradient range. Gradient ranges may overlap each
- * other; they are only read. One sort and one sweep, so large groups stay cheap to build.
+ * Rejects a binding in which a step would write memory that something else of the same step also
+ * uses: parameter ranges (and, for a state, its moments) must not overlap each other or any
+ * gradient range, whatever view reaches the memory. Gradient ranges may overlap each other; they
+ * are only read. One sort and one sweep, so large groups stay cheap to check.
+ *
+ * <p>Ranges are keyed by their storage: the array behind a heap range, or native memory. A
+ * read-only heap segment hides its array, so it is matched against every heap storage that a
+ * written range lives in; it can only clash with those.
  */
 final class Overlaps {
 
-    /** The storage a range lives in: a heap array, or native memory. */
+    /** The storage of every native range: one address space. */
     private static final Object NATIVE = new Object();
 
-    private record Range(Object storage, int storageId, long start, long end, boolean params, int tensor) {
-        String describe() {
-            return (params ? "params" : "grads") + " of tensor " + tensor;
-        }
+    private record Range(Object storage, long start, long end, boolean written, String name) {
     }
+
+    private final List<Range> ranges = new ArrayList<>();
+    private final List<MemorySegment> hidden = new ArrayList<>();
+    private final List<String> hiddenNames = new ArrayList<>();
 
     private Overlaps() {
     }
 
+    /** A group: each tensor's parameters are written, its gradients read. */
     static void check(Tensor[] tensors) {
-        Map<Object, Integer> ids = new IdentityHashMap<>();
-        List<Range> ranges = new ArrayList<>(2 * tensors.length);
+        Overlaps o = new Overlaps();
+        o.addTensors(tensors);
+        o.sweep();
+    }
+
+    /** A group and the state that steps it: the moments are written too. */
+    static void check(Tensor[] tensors, Moments[] moments) {
+        Overlaps o = new Overlaps();
+        o.addTensors(tensors);
+        for (int i = 0; i < moments.length; i++) {
+            o.addMoments(moments[i], i);
+        }
+        o.sweep();
+    }
+
+    private void addTensors(Tensor[] tensors) {
         for (int i = 0; i < tensors.length; i++) {
             if (tensors[i].length() == 0) {
                 continue;
             }
+            long bytes = (long) tensors[i].length() * Float.BYTES;
             switch (tensors[i]) {
                 case Tensor.OnHeap h -> {
-                    ranges.add(range(ids, h.params(), h.paramsOffset() * (long) Float.BYTES, h.length(), true, i));
-                    ranges.add(range(ids, h.grads(), h.gradsOffset() * (long) Float.BYTES, h.length(), false, i));
+                    add(h.params(), h.paramsOffset() * (long) Float.BYTES, bytes, true, "params of tensor " + i);
+                    add(h.grads(), h.gradsOffset() * (long) Float.BYTES, bytes, false, "grads of tensor " + i);
                 }
                 case Tensor.InSegments s -> {
-                    ranges.add(range(ids, s.params(), true, i));
-                    ranges.add(range(ids, s.grads(), false, i));
+                    add(s.params(), true, "params of tensor " + i);
+                    add(s.grads(), false, "grads of tensor " + i);
                 }
             }
         }
-        ranges.sort(Comparator.comparingInt(Range::storageId).thenComparingLong(Range::start));
-        Range widestParams = null;
+    }
+
+    private void addMoments(Moments moments, int tensor) {
+        long bytes = (long) moments.size() * Float.BYTES;
+        if (bytes == 0) {
+            return;
+        }
+        switch (moments) {
+            case Moments.OnHeap(float[] m, float[] v, int offset, int _) -> {
+                add(m, offset * (long) Float.BYTES, bytes, true, "the state's m of tensor " + tensor);
+                add(v, offset * (long) Float.BYTES, bytes, true, "the state's v of tensor " + tensor);
+            }
+            case Moments.OffHeap(MemorySegment m, MemorySegment v) -> {
+                add(m, true, "the state's m of tensor " + tensor);
+                add(v, true, "the state's v of tensor " + tensor);
+            }
+        }
+    }
+
+    private void add(Object storage, long start, long bytes, boolean written, String name) {
+        ranges.add(new Range(storage, start, start + bytes, written, name));
+    }
+
+    private void add(MemorySegment segment, boolean written, String name) {
+        if (segment.isNative()) {
+            add(NATIVE, segment.address(), segment.byteSize(), written, name);
+        } else if (segment.heapBase().isPresent()) {
+            add(segment.heapBase().get(), segment.address(), segment.byteSize(), written, name);
+        } else {
+            hidden.add(segment);   // only gradients: written segments are never read-only
+            hiddenNames.add(name);
+        }
+    }
+
+    /** Finds the array behind each read-only heap segment among the storages that are written. */
+    private void resolveHidden() {
+        if (hidden.isEmpty()) {
+            return;
+        }
+        Map<Object, MemorySegment> written = new IdentityHashMap<>();
+        for (Range r : ranges) {
+            if (r.written && r.storage != NATIVE) {
+                written.computeIfAbsent(r.storage, Overlaps::whole);
+            }
+        }
+        for (int i = 0; i < hidden.size(); i++) {
+            MemorySegment segment = hidden.get(i);
+            for (Map.Entry<Object, MemorySegment> e : written.entrySet()) {
+                if (segment.asOverlappingSlice(e.getValue()).isPresent()) {
+                    add(e.getKey(), segment.address(), segment.byteSize(), false, hiddenNames.get(i));
+                    break;
+                }
+            }
+            // No written storage holds it: it cannot clash with anything.
+        }
+    }
+
+    /** The whole heap array as a segment. */
+    private static MemorySegment whole(Object array) {
+        return switch (array) {
+            case float[] a -> MemorySegment.ofArray(a);
+            case byte[] a -> MemorySegment.ofArray(a);
+            case short[] a -> MemorySegment.ofArray(a);
+            case char[] a -> MemorySegment.ofArray(a);
+            case int[] a -> MemorySegment.ofArray(a);
+            case long[] a -> MemorySegment.ofArray(a);
+            case double[] a -> MemorySegment.ofArray(a);
+            default -> throw new IllegalStateException("a heap segment over " + array.getClass());
+        };
+    }
+
+    private void sweep() {
+        resolveHidden();
+        Map<Object, Integer> ids = new IdentityHashMap<>();
+        for (Range r : ranges) {
+            ids.putIfAbsent(r.storage, ids.size());
+        }
+        ranges.sort(Comparator.<Range>comparingInt(r -> ids.get(r.storage)).thenComparingLong(Range::start));
+        Range widestWritten = null;
         Range widestAny = null;
         for (Range r : ranges) {
-            if (widestAny != null && widestAny.storageId != r.storageId) {
-                widestParams = null;
+            if (widestAny != null && widestAny.storage != r.storage) {
+                widestWritten = null;
                 widestAny = null;
             }
-            Range clash = r.params ? widestAny : widestParams;
+            Range clash = r.written ? widestAny : widestWritten;
             if (clash != null && r.start < clash.end) {
-                throw Checks.invalid(r.describe(), "bytes [" + r.start + ", " + r.end + ")",
-                        "overlaps " + clash.describe() + ", bytes [" + clash.start + ", " + clash.end + ")");
+                throw clash(r, clash);
             }
-            if (r.params && (widestParams == null || r.end > widestParams.end)) {
-                widestParams = r;
+            if (r.written && (widestWritten == null || r.end > widestWritten.end)) {
+                widestWritten = r;
             }
             if (widestAny == null || r.end > widestAny.end) {
                 widestAny = r;
@@ -66,15 +164,12 @@ final class Overlaps {
         }
     }
 
-    private static Range range(Map<Object, Integer> ids, Object storage, long start, int length,
-                               boolean params, int tensor) {
-        int id = ids.computeIfAbsent(storage, k -> ids.size());
-        return new Range(storage, id, start, start + (long) length * Float.BYTES, params, tensor);
-    }
-
-    private static Range range(Map<Object, Integer> ids, MemorySegment segment, boolean params, int tensor) {
-        // A read-only heap segment hides its array; it can only be compared with itself.
-        Object storage = segment.isNative() ? NATIVE : segment.heapBase().orElseGet(Object::new);
-        return range(ids, storage, segment.address(), (int) (segment.byteSize() / Float.BYTES), params, tensor);
+    /** Names the overlap by offsets within each range, never by raw addresses. */
+    private static IllegalArgumentException clash(Range r, Range other) {
+        long from = Math.max(r.start, other.start);
+        long to = Math.min(r.end, other.end);
+        return Checks.invalid(r.name, "bytes [" + (from - r.start) + ", " + (to - r.start) + ")",
+                "overlaps " + other.name + " (its bytes [" + (from - other.start) + ", " + (to - other.start)
+                        + ")); memory a step writes must be reached through one binding only");
     }
 }

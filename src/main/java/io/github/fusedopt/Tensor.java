@@ -10,6 +10,9 @@ import java.lang.foreign.MemorySegment;
  * One validated binding of parameters and gradients, on the heap or in segments. Steps pick the
  * array kernels when the tensor and its moments are all arrays, the segment kernels otherwise
  * (arrays then take part as heap segments).
+ *
+ * <p>A group binds each of its tensors once and never changes them. A single-tensor step rebinds
+ * the one instance its state keeps for the purpose, so that a step allocates nothing.
  */
 sealed interface Tensor {
 
@@ -30,11 +33,56 @@ sealed interface Tensor {
     /** {@link StepKernels#gradL1Norm} of the whole tensor. */
     double gradL1Norm(StepKernels kernels, StepScalars s);
 
-    /** {@link StepKernels#gradFinite} of elements {@code [from, to)}. */
-    boolean gradFinite(StepKernels kernels, StepScalars s, int from, int to);
+    /** {@link StepKernels#gradInRange} of elements {@code [from, to)}. */
+    boolean gradInRange(StepKernels kernels, StepScalars s, int from, int to);
+
+    /** Drops the references to the caller's storage, after a single-tensor step. */
+    void unbind();
 
     /** Slices of two heap arrays. */
-    record OnHeap(float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) implements Tensor {
+    final class OnHeap implements Tensor {
+        private float[] params;
+        private int paramsOffset;
+        private float[] grads;
+        private int gradsOffset;
+        private int length;
+
+        OnHeap bind(float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) {
+            this.params = params;
+            this.paramsOffset = paramsOffset;
+            this.grads = grads;
+            this.gradsOffset = gradsOffset;
+            this.length = length;
+            return this;
+        }
+
+        float[] params() {
+            return params;
+        }
+
+        int paramsOffset() {
+            return paramsOffset;
+        }
+
+        float[] grads() {
+            return grads;
+        }
+
+        int gradsOffset() {
+            return gradsOffset;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public void unbind() {
+            params = null;
+            grads = null;
+        }
+
         @Override
         public void checkAccessible(int index) {
         }
@@ -69,13 +117,43 @@ sealed interface Tensor {
         }
 
         @Override
-        public boolean gradFinite(StepKernels kernels, StepScalars s, int from, int to) {
-            return kernels.gradFinite(s, grads, gradsOffset + from, to - from);
+        public boolean gradInRange(StepKernels kernels, StepScalars s, int from, int to) {
+            return kernels.gradInRange(s, params, paramsOffset + from, grads, gradsOffset + from, to - from);
         }
     }
 
     /** Two segments of {@code length} floats each. */
-    record InSegments(MemorySegment params, MemorySegment grads, int length) implements Tensor {
+    final class InSegments implements Tensor {
+        private MemorySegment params;
+        private MemorySegment grads;
+        private int length;
+
+        InSegments bind(MemorySegment params, MemorySegment grads, int length) {
+            this.params = params;
+            this.grads = grads;
+            this.length = length;
+            return this;
+        }
+
+        MemorySegment params() {
+            return params;
+        }
+
+        MemorySegment grads() {
+            return grads;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public void unbind() {
+            params = null;
+            grads = null;
+        }
+
         @Override
         public void checkAccessible(int index) {
             Checks.accessible(params, "params of tensor " + index);
@@ -103,8 +181,8 @@ sealed interface Tensor {
         }
 
         @Override
-        public boolean gradFinite(StepKernels kernels, StepScalars s, int from, int to) {
-            return kernels.gradFinite(s, grads, from, to - from);
+        public boolean gradInRange(StepKernels kernels, StepScalars s, int from, int to) {
+            return kernels.gradInRange(s, params, grads, from, to - from);
         }
     }
 }

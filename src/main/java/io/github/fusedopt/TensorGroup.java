@@ -117,6 +117,16 @@ public final class TensorGroup {
         return tensors[index];
     }
 
+    /** The bound tensors, in order; never modified. */
+    Tensor[] tensors() {
+        return tensors;
+    }
+
+    /** Whether a tensor is bound to segments. */
+    boolean hasSegments() {
+        return hasSegments;
+    }
+
     /** The cut of a parallel norm pass: one unit per chunk of the norm's order. */
     ChunkPlan normPlan() {
         return normPlan;
@@ -196,7 +206,7 @@ public final class TensorGroup {
             }
             Checks.index(paramsOffset, name("paramsOffset"), length, params, "params");
             Checks.index(gradsOffset, name("gradsOffset"), length, grads, "grads");
-            tensors.add(new Tensor.OnHeap(params, paramsOffset, grads, gradsOffset, length));
+            tensors.add(new Tensor.OnHeap().bind(params, paramsOffset, grads, gradsOffset, length));
             return this;
         }
 
@@ -218,7 +228,7 @@ public final class TensorGroup {
                 throw Checks.invalid(name("grads.byteSize()"), grads.byteSize(),
                         "must equal params.byteSize() = " + params.byteSize());
             }
-            tensors.add(new Tensor.InSegments(params, grads, length));
+            tensors.add(new Tensor.InSegments().bind(params, grads, length));
             return this;
         }
 

@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The skip-non-finite policy: a step whose scaled gradient holds NaN or ±∞ returns
@@ -41,17 +42,6 @@ class NonFiniteSkipTest {
         List<StepKernels> all = new ArrayList<>(List.of(KernelProvider.scalar()));
         KernelProvider.vector().ifPresent(all::add);
         return all;
-    }
-
-    /** Whether every {@code g·k} is finite, as the policy defines it. */
-    static boolean finiteAfterScaling(float[] g, double gradScale) {
-        float k = (float) gradScale;
-        for (float x : g) {
-            if (!Float.isFinite(x * k)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Puts NaN, ±∞ or a value that overflows when scaled at the first, last or a random element. */
@@ -99,8 +89,9 @@ class NonFiniteSkipTest {
         Trajectory.Run propagating = t.start(Hyperparameters.withPolicy(t.optimizer(), NonFinitePolicy.PROPAGATE));
         for (int s = 0; s < t.steps(); s++) {
             String where = kernels.name() + " kernels, step " + (s + 1);
-            boolean skip = !finiteAfterScaling(t.grads()[s], t.gradScales()[s]);
             Snapshot before = Snapshot.of(skipping.paramSlice(), skipping.state);
+            boolean skip = !SkipRule.appliesAlone(t.optimizer(), before.params(), t.grads()[s], t.gradScales()[s],
+                    t.gradNorms()[s]);
             StepOutcome outcome = skipping.step(kernels, s);
             if (skip) {
                 assertEquals(StepOutcome.SKIPPED, outcome, where);
@@ -149,12 +140,10 @@ class NonFiniteSkipTest {
              GroupCase.Bound propagating = c.new Bound(new SplittableRandom(2))) {
             for (int s = 0; s < c.steps(); s++) {
                 String where = "step " + (s + 1) + " on " + executor;
-                boolean finite = true;
-                for (float[] g : c.grads()[s]) {
-                    finite &= finiteAfterScaling(g, c.gradScales()[s]);
-                }
                 skipping.loadGrads(s);
                 float[][] paramsBefore = params(skipping, c);
+                boolean finite = SkipRule.appliesToGroup(skip, paramsBefore, c.grads()[s], c.gradScales()[s],
+                        c.gradNorms()[s]);
                 float[][] mBefore = moments(skipping.state, true);
                 float[][] vBefore = moments(skipping.state, false);
                 long stepBefore = skipping.state.step();
@@ -228,8 +217,8 @@ class NonFiniteSkipTest {
                     default -> { }
                 }
                 MemorySegment.copy(g, 0, grads, JAVA_FLOAT, 0, n);
+                boolean finite = SkipRule.appliesAlone(skip, params.toArray(JAVA_FLOAT), g, scales[s], Double.NaN);
                 StepOutcome outcome = segmentStep(skip, skipState, params, grads, scales[s]);
-                boolean finite = finiteAfterScaling(g, scales[s]);
                 assertEquals(finite ? StepOutcome.APPLIED : StepOutcome.SKIPPED, outcome, "step " + (s + 1));
                 if (finite) {
                     arrayStep(propagate, expectedState, expectedParams, g, scales[s]);
@@ -260,32 +249,75 @@ class NonFiniteSkipTest {
     }
 
     /**
-     * AdaL's norm of finite gradients may overflow to ∞: that is not a non-finite gradient, so the
-     * step is applied, as under propagate. A given norm proves nothing, so a NaN is still found.
+     * AdaL multiplies the gradient by its own {@code ‖g‖₁}: finite gradients near {@code 1e20} then
+     * overflow, and the skip policy must skip that step rather than write ±∞. In range, a step is
+     * applied whether the norm proves it ({@code ‖g‖₁² < 2^62}) or the elements must be looked at.
      */
     @Test
-    void adaLChecksElementsWhenItsNormIsNotFinite() {
+    void adaLSkipsAGradientThatOverflowsOnceMultipliedByItsNorm() {
         AdaL skip = AdaL.builder().nonFinitePolicy(NonFinitePolicy.SKIP).build();
         AdaL propagate = AdaL.builder().build();
-        int n = 5000;
-        float[] g = new float[n];
-        Arrays.fill(g, 3e38f);
-        float[] p1 = new float[n];
-        float[] p2 = new float[n];
-        OptimizerState s1 = skip.newState(n);
-        OptimizerState s2 = propagate.newState(n);
-        assertEquals(Double.POSITIVE_INFINITY, skip.gradL1Norm(
-                TensorGroup.builder().add(p1, 0, g, 0, n).build(), 1.0));
-        assertEquals(StepOutcome.APPLIED, skip.step(s1, p1, g));
-        propagate.step(s2, p2, g);
-        assertArrayEquals(p2, p1);
-        assertArrayEquals(s2.v(0), s1.v(0));
+        float[] huge = new float[10];
+        Arrays.fill(huge, 1e20f);
+        float[] params = new float[10];
+        OptimizerState skipping = skip.newState(10);
+        assertEquals(StepOutcome.SKIPPED, skip.step(skipping, params, huge));
+        assertArrayEquals(new float[10], params);
+        assertEquals(0, skipping.step());
+        OptimizerState propagating = propagate.newState(10);
+        propagate.step(propagating, params, huge);
+        assertEquals(Float.NEGATIVE_INFINITY, params[0], "propagate writes what the skip policy refused");
 
-        g[n / 2] = Float.NaN;
-        float[] before = p1.clone();
-        assertEquals(StepOutcome.SKIPPED, skip.stepWithGradNorm(s1, 1.0, p1, g));
-        assertArrayEquals(before, p1);
-        assertEquals(1, s1.step());
+        for (int n : new int[] {100, 1_000_000}) {
+            float[] g = new float[n];
+            Arrays.fill(g, n == 100 ? 1e4f : 3000f);   // ‖g‖₁ = 1e6 (proves the range), 3e9 (does not)
+            float[] p1 = new float[n];
+            float[] p2 = new float[n];
+            OptimizerState s1 = skip.newState(n);
+            OptimizerState s2 = propagate.newState(n);
+            assertEquals(StepOutcome.APPLIED, skip.step(s1, p1, g), "n = " + n);
+            propagate.step(s2, p2, g);
+            assertArrayEquals(p2, p1);
+            assertArrayEquals(s2.v(0), s1.v(0));
+            assertTrue(Float.isFinite(s1.v(0)[0]) && Float.isFinite(p1[0]), "n = " + n);
+        }
+
+        float[] g = {1, Float.NaN, 1};
+        float[] p = new float[3];
+        OptimizerState state = skip.newState(3);
+        assertEquals(StepOutcome.SKIPPED, skip.stepWithGradNorm(state, 1.0, p, g), "a given norm proves nothing");
+        g[1] = 2e18f;
+        assertEquals(StepOutcome.SKIPPED, skip.stepWithGradNorm(state, 3.0, p, g), "3·2e18 is above 2^62");
+        assertEquals(StepOutcome.APPLIED, skip.stepWithGradNorm(state, 2.0, p, g), "2·2e18 is below 2^62");
+    }
+
+    /**
+     * Every rule: a finite gradient whose square would overflow the second moment is skipped, so
+     * that an applied step under the skip policy never turns finite moments infinite.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aFiniteGradientOutOfRangeIsSkippedAndInRangeKeepsTheMomentsFinite(Kind kind) {
+        Optimizer skip = Hyperparameters.withPolicy(kind.defaults(), NonFinitePolicy.SKIP);
+        float[] params = {1, 2, 3};
+        OptimizerState state = skip.newState(3);
+        assertEquals(StepOutcome.SKIPPED, step(skip, state, params, new float[] {0, 1e19f, 0}));
+        assertEquals(0, state.step());
+        float big = kind == Kind.ADAL ? 1e6f : 4e18f;   // AdaL: ‖g‖₁·g = 3e6·1e6 < 2^62
+        for (int s = 0; s < 50; s++) {
+            assertEquals(StepOutcome.APPLIED, step(skip, state, params, new float[] {big, -big, big}), kind.name());
+            for (int i = 0; i < 3; i++) {
+                assertTrue(Float.isFinite(state.m(0)[i]) && Float.isFinite(state.v(0)[i]) && Float.isFinite(params[i]),
+                        kind + " step " + (s + 1) + " element " + i);
+            }
+        }
+    }
+
+    private static StepOutcome step(Optimizer o, OptimizerState state, float[] params, float[] grads) {
+        return switch (o) {
+            case AdamL adamL -> adamL.step(state, 2.0, params, grads);
+            case GradientOptimizer go -> go.step(state, params, grads);
+        };
     }
 
     /** The first step of AdamL records its loss as the reference; a skipped first step must not. */

@@ -47,6 +47,11 @@ public final class KernelProvider {
         return ScalarStepKernels.INSTANCE;
     }
 
+    /** The widest vector of any available kernels, in float lanes: 1 without the vector kernels. */
+    static int maxLanes() {
+        return VECTOR.kernels == null ? 1 : VECTOR.kernels.lanes();
+    }
+
     /** The vector kernels, if {@code jdk.incubator.vector} is present and usable. */
     public static Optional<StepKernels> vector() {
         return Optional.ofNullable(VECTOR.kernels);

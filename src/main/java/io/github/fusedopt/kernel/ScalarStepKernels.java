@@ -156,22 +156,33 @@ public final class ScalarStepKernels implements StepKernels {
         }
     }
 
+    /** {@link StepKernels#SKIP_BOUND} times this is 2^128: it overflows exactly for the values out of range. */
+    static final float SKIP_TEST_SCALE = 0x1p66f;
+
     @Override
-    public boolean gradFinite(StepScalars s, float[] g, int go, int n) {
-        final float k = s.gradScale;
-        // x·0 is ±0 for finite x and NaN otherwise; four sums keep four independent fma chains.
+    public boolean gradInRange(StepScalars s, float[] p, int po, float[] g, int go, int n) {
+        // (x·2^66)·0 is ±0 when |x| < 2^62 and NaN otherwise (x·2^66 is exact below the bound and ∞
+        // from it on), so each sum stays finite exactly while every x is in range. Four sums keep
+        // four independent chains.
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         int i = 0;
         for (; i + 4 <= n; i += 4) {
-            a0 = Math.fma(g[go + i] * k, 0f, a0);
-            a1 = Math.fma(g[go + i + 1] * k, 0f, a1);
-            a2 = Math.fma(g[go + i + 2] * k, 0f, a2);
-            a3 = Math.fma(g[go + i + 3] * k, 0f, a3);
+            a0 = Math.fma(received(s, p, po + i, g, go + i) * SKIP_TEST_SCALE, 0f, a0);
+            a1 = Math.fma(received(s, p, po + i + 1, g, go + i + 1) * SKIP_TEST_SCALE, 0f, a1);
+            a2 = Math.fma(received(s, p, po + i + 2, g, go + i + 2) * SKIP_TEST_SCALE, 0f, a2);
+            a3 = Math.fma(received(s, p, po + i + 3, g, go + i + 3) * SKIP_TEST_SCALE, 0f, a3);
         }
         for (; i < n; i++) {
-            a0 = Math.fma(g[go + i] * k, 0f, a0);
+            a0 = Math.fma(received(s, p, po + i, g, go + i) * SKIP_TEST_SCALE, 0f, a0);
         }
         return Float.isFinite(a0 + a1 + a2 + a3);
+    }
+
+    /** One gradient element as the moments receive it: scaled, coupled decay, AdaL's norm. */
+    private static float received(StepScalars s, float[] p, int pi, float[] g, int gi) {
+        float x = g[gi] * s.gradScale;
+        if (s.coupledDecay) x = Math.fma(s.weightDecay, p[pi], x);
+        return s.gradNormScale * x;
     }
 
     @Override

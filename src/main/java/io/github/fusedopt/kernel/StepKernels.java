@@ -81,20 +81,36 @@ public interface StepKernels {
               MemorySegment v, long from, int n);
 
     /**
-     * Whether every scaled gradient {@code g[go + i]·S.gradScale}, {@code 0 ≤ i < n}, is finite
-     * (no NaN, no ±∞): the test of the skip-non-finite policy. The product is the one the step
-     * computes, so a gradient that overflows when scaled is not finite. The answer does not depend
-     * on the order in which elements are examined.
+     * The skip policy's bound: an element of the gradient as the moments receive it must be
+     * smaller than this in magnitude. Below it, squares and differences of such values stay within
+     * float range: {@code (x − m)² < 2^126} whenever {@code |x|, |m| < 2^62}.
      */
-    boolean gradFinite(StepScalars s, float[] g, int go, int n);
+    float SKIP_BOUND = 0x1p62f;
 
-    /** {@link #gradFinite(StepScalars, float[], int, int)} over elements {@code [from, from + n)} of a segment. */
-    default boolean gradFinite(StepScalars s, MemorySegment g, long from, long n) {
-        float[] scratch = s.blockScratch()[1];
+    /**
+     * Whether every element {@code x} of the gradient as the moments receive it is finite and
+     * smaller than {@link #SKIP_BOUND} in magnitude: the test of the skip-non-finite policy. For
+     * {@code 0 ≤ i < n}, {@code x = g[go + i]·S.gradScale}, then {@code fma(S.weightDecay, p[po + i], x)}
+     * with coupled decay, then {@code S.gradNormScale·x} (AdaL's {@code ‖g‖₁}; 1 for every other rule):
+     * exactly the operations of a step, so the answer is about the values the step would use. The
+     * parameters are read only with coupled decay. The answer does not depend on the order in which
+     * elements are examined.
+     */
+    boolean gradInRange(StepScalars s, float[] p, int po, float[] g, int go, int n);
+
+    /**
+     * {@link #gradInRange(StepScalars, float[], int, float[], int, int)} over elements
+     * {@code [from, from + n)} of two segments, block by block through scratch.
+     */
+    default boolean gradInRange(StepScalars s, MemorySegment p, MemorySegment g, long from, long n) {
+        float[][] scratch = s.blockScratch();
         for (long block = from; block < from + n; block += NORM_BLOCK) {
             int len = (int) Math.min(NORM_BLOCK, from + n - block);
-            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch, 0, len);
-            if (!gradFinite(s, scratch, 0, len)) {
+            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch[1], 0, len);
+            if (s.coupledDecay) {
+                MemorySegment.copy(p, ValueLayout.JAVA_FLOAT, block * Float.BYTES, scratch[0], 0, len);
+            }
+            if (!gradInRange(s, scratch[0], 0, scratch[1], 0, len)) {
                 return false;
             }
         }

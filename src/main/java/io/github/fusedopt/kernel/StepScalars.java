@@ -31,7 +31,8 @@ public final class StepScalars {
     float sqrtBc2;
     float stepSize;
     float gradNormScale = 1f;
-    private float[] tailScratch;
+    /** Room for a vector kernel's last partial vector of four arrays, or the norm's stripes. */
+    private float[] tailScratch = new float[Math.max(StepKernels.NORM_STRIPES, 4 * KernelProvider.maxLanes())];
     private float[][] blockScratch;
     private final BiasCorrection firstBias = new BiasCorrection();
     private final BiasCorrection secondBias = new BiasCorrection();
@@ -118,6 +119,14 @@ public final class StepScalars {
         this.sqrtBc2 = other.sqrtBc2;
         this.stepSize = other.stepSize;
         this.gradNormScale = other.gradNormScale;
+    }
+
+    /**
+     * Allocates the scratch that steps over segments use, if it is not there yet: a step calls this
+     * before it writes anything, so that no allocation can fail half-way through an update.
+     */
+    public void reserveSegmentScratch() {
+        blockScratch();
     }
 
     /**

@@ -345,32 +345,47 @@ final class VectorStepKernels implements StepKernels {
     }
 
     @Override
-    public boolean gradFinite(StepScalars s, float[] g, int go, int n) {
+    public boolean gradInRange(StepScalars s, float[] p, int po, float[] g, int go, int n) {
         final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final boolean scaled = s.gradScale != 1f;
+        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
+        final FloatVector norm = FloatVector.broadcast(SPECIES, s.gradNormScale);
+        final FloatVector scale = FloatVector.broadcast(SPECIES, ScalarStepKernels.SKIP_TEST_SCALE);
+        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, normed = s.gradNormScale != 1f;
         final FloatVector zero = FloatVector.zero(SPECIES);
-        // x·0 is ±0 for finite x and NaN otherwise, so each sum stays finite exactly while every x is.
-        // Four quarters are read side by side: four streams keep more cache misses in flight than one.
+        // As the scalar kernel: (x·2^66)·0 is ±0 exactly while |x| < 2^62. Four quarters are read
+        // side by side: four streams keep more cache misses in flight than one.
         FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
         final int quarter = n / (4 * LANES) * LANES;
         for (int i = 0; i < quarter; i += LANES) {
-            a0 = scaledGrad(k, scaled, g, go + i).fma(zero, a0);
-            a1 = scaledGrad(k, scaled, g, go + quarter + i).fma(zero, a1);
-            a2 = scaledGrad(k, scaled, g, go + 2 * quarter + i).fma(zero, a2);
-            a3 = scaledGrad(k, scaled, g, go + 3 * quarter + i).fma(zero, a3);
+            a0 = received(k, scaled, wd, coupled, norm, normed, p, po + i, g, go + i).mul(scale).fma(zero, a0);
+            a1 = received(k, scaled, wd, coupled, norm, normed, p, po + quarter + i, g, go + quarter + i)
+                    .mul(scale).fma(zero, a1);
+            a2 = received(k, scaled, wd, coupled, norm, normed, p, po + 2 * quarter + i, g, go + 2 * quarter + i)
+                    .mul(scale).fma(zero, a2);
+            a3 = received(k, scaled, wd, coupled, norm, normed, p, po + 3 * quarter + i, g, go + 3 * quarter + i)
+                    .mul(scale).fma(zero, a3);
         }
         int i = 4 * quarter;
         final int bound = SPECIES.loopBound(n);
         for (; i < bound; i += LANES) {
-            a0 = scaledGrad(k, scaled, g, go + i).fma(zero, a0);
+            a0 = received(k, scaled, wd, coupled, norm, normed, p, po + i, g, go + i).mul(scale).fma(zero, a0);
         }
         float rest = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
-        return Float.isFinite(rest) && (i == n || ScalarStepKernels.INSTANCE.gradFinite(s, g, go + i, n - i));
+        return Float.isFinite(rest)
+                && (i == n || ScalarStepKernels.INSTANCE.gradInRange(s, p, po + i, g, go + i, n - i));
     }
 
-    private static FloatVector scaledGrad(FloatVector k, boolean scaled, float[] g, int at) {
-        FloatVector gi = FloatVector.fromArray(SPECIES, g, at);
-        return scaled ? gi.mul(k) : gi;
+    /** As the step computes it: {@code g·k}, coupled decay, AdaL's norm; products by 1 are skipped (same bits). */
+    private static FloatVector received(FloatVector k, boolean scaled, FloatVector wd, boolean coupled,
+                                        FloatVector norm, boolean normed, float[] p, int pi, float[] g, int gi) {
+        FloatVector x = FloatVector.fromArray(SPECIES, g, gi);
+        if (scaled) {
+            x = x.mul(k);
+        }
+        if (coupled) {
+            x = wd.fma(FloatVector.fromArray(SPECIES, p, pi), x);
+        }
+        return normed ? norm.mul(x) : x;
     }
 
     @Override

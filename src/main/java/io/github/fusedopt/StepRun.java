@@ -1,0 +1,265 @@
+package io.github.fusedopt;
+
+import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.StepKernels.Family;
+import io.github.fusedopt.kernel.StepScalars;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The order of a step, in one place for every form (whole arrays, slices, segments, groups), after
+ * the caller validated its arguments: {@code t ← t + 1}; the gradient scalars (scale and weight
+ * decay); AdaL's norms; the skip policy's check; the optimizer's per-step scalars; the update.
+ * Nothing is written before the update; the step counter and AdamL's reference loss change only
+ * after it succeeded.
+ *
+ * <p>One instance per state, bound to the step's tensors for the length of one call and reused, so
+ * that a single-tensor or serial step allocates nothing. The passes run on the calling thread, or
+ * in parallel over a group's chunk plans; both ways run the same kernels on the same elements and
+ * add AdaL's chunk sums in the same order, so they give the same bits.
+ */
+final class StepRun {
+
+    private final OptimizerState state;
+    private final Tensor.OnHeap arrays = new Tensor.OnHeap();
+    private final Tensor.InSegments segments = new Tensor.InSegments();
+    private final Tensor[] single = new Tensor[1];
+    private Tensor[] tensors;
+    private TensorGroup group;
+    private StepExecutor executor;
+    private boolean parallel;
+    private double[] norms = new double[1];
+    private double[] unitSums = new double[0];
+    private StepScalars[] workers = new StepScalars[0];
+    private boolean outOfRange;
+
+    StepRun(OptimizerState state) {
+        this.state = state;
+    }
+
+    StepOutcome arrays(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
+                       float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) {
+        single[0] = arrays.bind(params, paramsOffset, grads, gradsOffset, length);
+        return runSingle(optimizer, kernels, loss, gradNorm, gradScale);
+    }
+
+    StepOutcome segments(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
+                         MemorySegment params, MemorySegment grads, int length) {
+        single[0] = segments.bind(params, grads, length);
+        return runSingle(optimizer, kernels, loss, gradNorm, gradScale);
+    }
+
+    StepOutcome group(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
+                      TensorGroup group, StepExecutor executor) {
+        this.tensors = group.tensors();
+        this.group = group;
+        this.executor = executor;
+        this.parallel = executor.parallelFor(group.elementCount()) && group.updatePlan().taskCount() > 1
+                && group.shareable() && state.shareable();
+        try {
+            return run(optimizer, kernels, loss, gradNorm, gradScale);
+        } finally {
+            this.tensors = null;
+            this.group = null;
+            this.executor = null;
+        }
+    }
+
+    private StepOutcome runSingle(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm,
+                                  double gradScale) {
+        this.tensors = single;
+        this.parallel = false;
+        try {
+            return run(optimizer, kernels, loss, gradNorm, gradScale);
+        } finally {
+            single[0].unbind();
+            single[0] = null;
+            this.tensors = null;
+        }
+    }
+
+    private StepOutcome run(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale) {
+        state.checkCanStep();
+        long t = state.step + 1;
+        StepScalars s = state.scalars;
+        optimizer.prepareGradient(s, gradScale);
+        Family family = optimizer.algorithm().family;
+        boolean computedNorms = Double.isNaN(gradNorm);
+        double[] multipliers = family == Family.ADAL ? adalNorms(optimizer, kernels, s, gradNorm) : null;
+        if (optimizer.skipsNonFinite() && !inRange(kernels, s, multipliers, computedNorms)) {
+            return StepOutcome.SKIPPED;
+        }
+        double referenceLoss = optimizer.referenceLossFor(state.referenceLoss, loss);
+        optimizer.prepare(s, referenceLoss, t, loss);
+        update(kernels, family, s, multipliers, t);
+        state.step = t;
+        state.referenceLoss = referenceLoss;
+        return StepOutcome.APPLIED;
+    }
+
+    /** AdaL's factor {@code k_t} of one tensor in the last step that computed it, for tests. */
+    double lastNorm(int tensor) {
+        return norms[tensor];
+    }
+
+    /** AdaL's factor {@code k_t} for each tensor: the given norm, each tensor's own, or the group's. */
+    private double[] adalNorms(Optimizer optimizer, StepKernels kernels, StepScalars s, double gradNorm) {
+        int count = tensors.length;
+        if (norms.length < count) {
+            norms = new double[count];
+        }
+        if (!Double.isNaN(gradNorm)) {
+            Arrays.fill(norms, 0, count, gradNorm);
+            return norms;
+        }
+        if (parallel) {
+            parallelNorms(kernels);
+        } else {
+            for (int i = 0; i < count; i++) {
+                norms[i] = tensors[i].gradL1Norm(kernels, s);
+            }
+        }
+        if (optimizer.normOverGroup()) {
+            double total = 0;
+            for (int i = 0; i < count; i++) {
+                total += norms[i];   // tensor by tensor in group order, from 0
+            }
+            Arrays.fill(norms, 0, count, total);
+        }
+        return norms;
+    }
+
+    /** Chunk sums on the workers, then each tensor's sums added in order, from 0, on the caller. */
+    private void parallelNorms(StepKernels kernels) {
+        ChunkPlan plan = group.normPlan();
+        if (unitSums.length < plan.unitCount()) {
+            unitSums = new double[plan.unitCount()];
+        }
+        double[] sums = unitSums;
+        Tensor[] ts = tensors;
+        ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(),
+                (ws, u) -> sums[u] = ts[plan.unitTensor[u]].chunkL1Norm(kernels, ws, plan.unitFrom[u],
+                        plan.unitFrom[u] + plan.unitLength[u]));
+        Arrays.fill(norms, 0, tensors.length, 0.0);
+        for (int u = 0; u < plan.unitCount(); u++) {
+            norms[plan.unitTensor[u]] += sums[u];
+        }
+    }
+
+    /**
+     * The skip policy's check of every tensor. A computed {@code ‖g‖₁} bounds every {@code |x|}, so
+     * a tensor whose factor {@code f} has {@code f·f} below the bound needs no look at its elements.
+     */
+    private boolean inRange(StepKernels kernels, StepScalars s, double[] multipliers, boolean computed) {
+        if (parallel) {
+            return parallelInRange(kernels, multipliers, computed);
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            if (multipliers != null) {
+                if (computed && provenInRange(multipliers[i])) {
+                    continue;
+                }
+                s.gradNorm(multipliers[i]);
+            }
+            if (!tensors[i].gradInRange(kernels, s, 0, tensors[i].length())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean parallelInRange(StepKernels kernels, double[] multipliers, boolean computed) {
+        ChunkPlan plan = group.normPlan();
+        Tensor[] ts = tensors;
+        outOfRange = false;
+        ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(), (ws, u) -> {
+            int t = plan.unitTensor[u];
+            if (multipliers != null) {
+                if (computed && provenInRange(multipliers[t])) {
+                    return;
+                }
+                ws.gradNorm(multipliers[t]);
+            }
+            if (!ts[t].gradInRange(kernels, ws, plan.unitFrom[u], plan.unitFrom[u] + plan.unitLength[u])) {
+                outOfRange = true;   // only ever set; the run's completion publishes it
+            }
+        });
+        return !outOfRange;
+    }
+
+    private static boolean provenInRange(double norm) {
+        float f = (float) norm;
+        return f * f < StepKernels.SKIP_BOUND;
+    }
+
+    /** Every tensor's update, with the per-step scalars set; a failure part-way says what was written. */
+    private void update(StepKernels kernels, Family family, StepScalars s, double[] multipliers, long t) {
+        reserveScratch(s);
+        if (parallel) {
+            ChunkPlan plan = group.updatePlan();
+            Tensor[] ts = tensors;
+            Moments[] moments = state.moments;
+            ParallelRun run = ParallelRun.submit(executor.executor(), executor.parallelism(), plan, s, workers(),
+                    (ws, u) -> {
+                        int i = plan.unitTensor[u];
+                        if (multipliers != null) {
+                            ws.gradNorm(multipliers[i]);
+                        }
+                        ts[i].step(kernels, family, ws, moments[i], plan.unitFrom[u], plan.unitLength[u]);
+                    });
+            try {
+                run.complete();
+            } catch (RuntimeException e) {
+                throw failedPartWay(t, run.failedTaskCount() + " of the " + run.taskCount()
+                        + " chunks of the update failed and were left partly or wholly unwritten; the others "
+                        + "hold the new values", e);
+            }
+            return;
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            if (multipliers != null) {
+                s.gradNorm(multipliers[i]);
+            }
+            try {
+                tensors[i].step(kernels, family, s, state.moments[i], 0, tensors[i].length());
+            } catch (RuntimeException e) {
+                throw failedPartWay(t, tensors.length == 1 ? "the tensor holds new values up to some element "
+                        + "and old ones after it" : "tensors [0, " + i + ") hold the new values, tensor " + i
+                        + " new values up to some element and old ones after it, and the rest the old values", e);
+            }
+        }
+    }
+
+    private IllegalStateException failedPartWay(long t, String written, RuntimeException cause) {
+        return new IllegalStateException("step " + t + " failed part-way through the update (" + cause + "): "
+                + written + "; the step counter stays at " + (t - 1) + " and AdamL's reference loss as it was",
+                cause);
+    }
+
+    /** Scratch the segment kernels use, allocated before anything is written. */
+    private void reserveScratch(StepScalars s) {
+        if (state.offHeap || (group == null ? tensors[0] instanceof Tensor.InSegments : group.hasSegments())) {
+            s.reserveSegmentScratch();
+            if (parallel) {
+                for (StepScalars w : workers()) {
+                    w.reserveSegmentScratch();
+                }
+            }
+        }
+    }
+
+    /** One scalars instance per worker of a parallel step, reused from step to step. */
+    private StepScalars[] workers() {
+        int count = Math.min(executor.parallelism(), group.updatePlan().taskCount());
+        count = Math.max(count, Math.min(executor.parallelism(), group.normPlan().taskCount()));
+        if (workers.length < count) {
+            int had = workers.length;
+            workers = Arrays.copyOf(workers, count);
+            for (int i = had; i < count; i++) {
+                workers[i] = new StepScalars();
+            }
+        }
+        return workers;
+    }
+}
