@@ -1,24 +1,24 @@
 package io.github.fusedopt;
 
+import io.github.fusedopt.io.AtomicFiles;
+import io.github.fusedopt.io.NpyWriter;
+
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Saving and restoring optimizer state, so that training survives a restart.
  *
  * <p>A checkpoint holds the optimizer's hyperparameters, the step counter, AdamL's reference loss
  * and every tensor's moments, bit for bit, in a small binary format with a magic number, a version
- * and a CRC32C checksum (the layout is documented in the README). {@link #save} replaces the file
- * atomically; {@link #load} checks the whole file before it writes anything into the state, so
- * restoring and then stepping gives exactly the bits of a run that never stopped:
+ * and a CRC32C checksum. {@link #save} replaces the file atomically; {@link #load} checks the
+ * whole file before it writes anything into the state, so restoring and then stepping gives exactly
+ * the bits of a run that never stopped:
  *
  * <pre>{@code
  * Checkpoint.save(Path.of("adam.ckpt"), adam, state);
@@ -44,63 +44,59 @@ public final class Checkpoint {
      * @param optimizer the optimizer stepping {@code state}
      * @param state the state to save; it is only read
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code state} was not created by {@code optimizer}'s
-     *         update rule
+     * @throws IllegalArgumentException if {@code file} names no file (a root directory), if
+     *         {@code state} was not created by {@code optimizer}'s update rule, or if it holds what
+     *         {@code optimizer} could not have produced and {@link #load} would refuse (an AdamL
+     *         reference loss below {@code optimizer}'s {@code lossMin})
      * @throws IllegalStateException if the state's moments live in a closed arena or one confined
      *         to another thread
-     * @throws IOException if the file cannot be written; {@code file} is then unchanged
+     * @throws IOException if the file cannot be written (the message names {@code file}, also for a
+     *         failure on the temporary file); {@code file} is then unchanged
      */
     public static void save(Path file, Optimizer optimizer, OptimizerState state) throws IOException {
         Checks.notNull(file, "file");
         Checks.notNull(optimizer, "optimizer");
         Checks.notNull(state, "state");
+        requireFileName(file);
         if (optimizer.algorithm() != state.algorithm) {
             throw Checks.invalid("state", state, "was created by " + state.algorithm
                     + " and cannot be saved as the state of " + optimizer.getClass().getSimpleName());
         }
+        String problem = CheckpointFormat.stateProblem(optimizer, state.step, state.referenceLoss);
+        if (problem != null) {
+            throw Checks.invalid("state", state, "cannot be saved with " + optimizer + ": " + problem);
+        }
         state.checkAccessible();
-        AtomicFile.write(file, out -> CheckpointFormat.write(out, optimizer, state));
+        AtomicFiles.write(file, out -> CheckpointFormat.write(out, optimizer, state));
     }
 
     /**
      * Restores a checkpoint into {@code state}: its moments, step counter and reference loss
-     * become the saved ones, bit for bit. The whole file is checked first (magic number, version,
-     * lengths, checksum, hyperparameters, and that it fits {@code state}); if anything is wrong,
-     * nothing is written.
+     * become the saved ones, bit for bit. The whole file is read once into private memory and
+     * checked there (magic number, version, lengths, checksum, hyperparameters, counters, moments,
+     * and that it fits {@code state}); if anything is wrong, nothing is written. A file that another
+     * process truncates, extends or rewrites while it is read is a damaged file. Loading stages the
+     * moments in native memory: {@code 8} bytes per element, freed before it returns.
      *
      * @param file the checkpoint
      * @param state a state of the same tensor count and sizes, made by an optimizer of the saved
      *        optimizer's update rule (its moments on or off the heap)
      * @return the saved optimizer, rebuilt from its hyperparameters
      * @throws NullPointerException if an argument is null
-     * @throws CheckpointException if the file is truncated, corrupted, of another version or not a
-     *         checkpoint
+     * @throws CheckpointException if the file is truncated, corrupted, of another version, not a
+     *         checkpoint (a directory, say), holds values no save writes, or changed while it was read
      * @throws IllegalArgumentException if the checkpoint does not fit {@code state}: another update
      *         rule, tensor count or tensor size
      * @throws IllegalStateException if the state's moments live in a closed arena or one confined
      *         to another thread
-     * @throws IOException if the file cannot be read
+     * @throws java.nio.file.NoSuchFileException if there is no file at {@code file}
+     * @throws IOException if the file cannot be read, or its moments cannot be staged in memory
      */
     public static Optimizer load(Path file, OptimizerState state) throws IOException {
         Checks.notNull(file, "file");
         Checks.notNull(state, "state");
         state.checkAccessible();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-             Arena arena = Arena.ofConfined()) {
-            MemorySegment bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            CheckpointFormat.Header header = CheckpointFormat.check(bytes, file);
-            if (header.optimizer().algorithm() != state.algorithm) {
-                throw Checks.invalid("state", state, "was created by " + state.algorithm + ", but " + file
-                        + " holds the state of " + header.optimizer().getClass().getSimpleName());
-            }
-            requireSameSizes(header.sizes(), state, file);
-            CheckpointFormat.copyMoments(bytes, header, state);
-            state.step = header.step();
-            state.referenceLoss = header.referenceLoss();
-            return header.optimizer();
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "no checkpoint at this path");
-        }
+        return CheckpointReader.load(file, state);
     }
 
     /**
@@ -111,21 +107,24 @@ public final class Checkpoint {
      * @param file where to write; its directory must exist
      * @param values the floats, for instance {@link OptimizerState#firstMoment(int)}
      * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code file} names no file (a root directory)
      * @throws IOException if the file cannot be written; {@code file} is then unchanged
      */
     public static void writeNpy(Path file, FloatBuffer values) throws IOException {
         Checks.notNull(file, "file");
         Checks.notNull(values, "values");
-        AtomicFile.write(file, out -> NpyFormat.write(out, values));
+        requireFileName(file);
+        AtomicFiles.write(file, out -> NpyWriter.write(out, values));
     }
 
     /**
      * Writes every tensor's moments as {@code .npy} files into {@code directory}:
      * {@code m_<i>.npy} and {@code v_<i>.npy} for tensor {@code i} (AdaBelief's {@code s} in
-     * {@code v}). {@code numpy.load} reads them as one-dimensional {@code float32} arrays.
+     * {@code v}). {@code numpy.load} reads them as one-dimensional {@code float32} arrays. The set
+     * is written all or nothing: if a file cannot be written, every file keeps its old content.
      *
      * @param directory an existing directory
-     * @param state the state to export; it is only read
+     * @param state the state to export, of any size; it is only read
      * @return the files written, {@code m_0, v_0, m_1, v_1, ...}
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the state's moments live in a closed arena or one confined
@@ -136,28 +135,21 @@ public final class Checkpoint {
         Checks.notNull(directory, "directory");
         Checks.notNull(state, "state");
         state.checkAccessible();
+        Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < state.tensorCount(); i++) {
-            Path m = directory.resolve("m_" + i + ".npy");
-            writeNpy(m, state.firstMoment(i));
-            written.add(m);
-            Path v = directory.resolve("v_" + i + ".npy");
-            writeNpy(v, state.secondMoment(i));
-            written.add(v);
+            Moments moments = state.moments[i];
+            files.put("m_" + i + ".npy", out -> NpyWriter.write(out, moments.firstSegment()));
+            files.put("v_" + i + ".npy", out -> NpyWriter.write(out, moments.secondSegment()));
         }
+        files.keySet().forEach(name -> written.add(directory.resolve(name)));
+        AtomicFiles.writeAll(directory, files);
         return List.copyOf(written);
     }
 
-    private static void requireSameSizes(int[] sizes, OptimizerState state, Path file) {
-        if (sizes.length != state.tensorCount()) {
-            throw Checks.invalid("state", state, "holds " + state.tensorCount() + " tensors, but " + file
-                    + " holds " + sizes.length);
-        }
-        for (int i = 0; i < sizes.length; i++) {
-            if (sizes[i] != state.size(i)) {
-                throw Checks.invalid("state.size(" + i + ")", state.size(i), "differs from tensor " + i
-                        + " of " + file + ", which has " + sizes[i] + " elements");
-            }
+    private static void requireFileName(Path file) {
+        if (file.toAbsolutePath().getFileName() == null) {
+            throw Checks.invalid("file", file, "names no file (a root directory)");
         }
     }
 }

@@ -42,17 +42,45 @@ final class HyperparameterText {
         return text.toString();
     }
 
+    /**
+     * The optimizer a checkpoint's text describes. The text must be exactly what {@link #encode}
+     * writes for that optimizer (keys in order, numbers in their shortest form, one {@code \n} after
+     * each line), so that a load accepts exactly what a save can write.
+     */
     static Optimizer decode(String text, Path file) throws CheckpointException {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String line : text.split("\n", -1)) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
             if (line.isEmpty()) {
                 continue;
             }
+            if (line.endsWith("\r")) {
+                throw new CheckpointException(file, "hyperparameter line " + (i + 1) + " '" + visible(line)
+                        + "' ends with a carriage return; lines end with \\n alone");
+            }
             int eq = line.indexOf('=');
             if (eq <= 0 || values.put(line.substring(0, eq), line.substring(eq + 1)) != null) {
-                throw new CheckpointException(file, "malformed hyperparameter line '" + line + "'");
+                throw new CheckpointException(file, "malformed hyperparameter line '" + visible(line) + "'");
             }
         }
+        Optimizer optimizer = build(values, file);
+        String canonical = encode(optimizer);
+        if (!canonical.equals(text)) {
+            String[] expected = canonical.split("\n", -1);
+            int i = 0;
+            while (i < Math.min(lines.length, expected.length) && lines[i].equals(expected[i])) {
+                i++;
+            }
+            String found = i < lines.length ? "'" + visible(lines[i]) + "'" : "the end of the text";
+            String wanted = i < expected.length ? "'" + expected[i] + "'" : "the end of the text";
+            throw new CheckpointException(file, "hyperparameter line " + (i + 1) + " is " + found + " where a save "
+                    + "writes " + wanted + " for these values; the text was not written by a save");
+        }
+        return optimizer;
+    }
+
+    private static Optimizer build(Map<String, String> values, Path file) throws CheckpointException {
         Reader in = new Reader(values, file);
         try {
             Optimizer optimizer = switch (in.text("optimizer")) {
@@ -68,13 +96,31 @@ final class HyperparameterText {
                 }
                 case "AdaL" -> in.shared(AdaL.builder()).anneal(in.bool("anneal"))
                         .normScope(in.constant(NormScope.class, "normScope")).build();
-                default -> throw new CheckpointException(file, "unknown optimizer '" + values.get("optimizer") + "'");
+                default -> throw new CheckpointException(file, "unknown optimizer '" + visible(values.get("optimizer"))
+                        + "'");
             };
             in.requireAllRead();
             return optimizer;
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(file, "invalid hyperparameters: " + e.getMessage());
         }
+    }
+
+    /** The text with control characters as escapes, so that a message shows what is there. */
+    static String visible(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                out.append(switch (c) {
+                    case '\r' -> "\\r";
+                    case '\t' -> "\\t";
+                    default -> String.format("\\u%04x", c);
+                });
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     /** Reads values by key, remembering which were read so that unknown keys are caught. */
@@ -109,14 +155,15 @@ final class HyperparameterText {
             try {
                 return Double.parseDouble(value);
             } catch (NumberFormatException e) {
-                throw new CheckpointException(file, "hyperparameter " + key + " = '" + value + "' is not a number");
+                throw new CheckpointException(file, "hyperparameter " + key + " = '" + visible(value) + "' is not a number");
             }
         }
 
         boolean bool(String key) throws CheckpointException {
             String value = text(key);
             if (!value.equals("true") && !value.equals("false")) {
-                throw new CheckpointException(file, "hyperparameter " + key + " = '" + value + "' is not true or false");
+                throw new CheckpointException(file, "hyperparameter " + key + " = '" + visible(value)
+                        + "' is not true or false");
             }
             return Boolean.parseBoolean(value);
         }
@@ -126,7 +173,7 @@ final class HyperparameterText {
             try {
                 return Enum.valueOf(type, value);
             } catch (IllegalArgumentException e) {
-                throw new CheckpointException(file, "hyperparameter " + key + " = '" + value + "' is not a "
+                throw new CheckpointException(file, "hyperparameter " + key + " = '" + visible(value) + "' is not a "
                         + type.getSimpleName());
             }
         }
@@ -134,8 +181,8 @@ final class HyperparameterText {
         void requireAllRead() throws CheckpointException {
             for (String key : values.keySet()) {
                 if (!read.contains(key)) {
-                    throw new CheckpointException(file, "unknown hyperparameter '" + key + "' for "
-                            + values.get("optimizer"));
+                    throw new CheckpointException(file, "unknown hyperparameter '" + visible(key) + "' for "
+                            + visible(values.get("optimizer")));
                 }
             }
         }

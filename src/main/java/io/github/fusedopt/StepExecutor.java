@@ -3,6 +3,7 @@ package io.github.fusedopt;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,9 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * elements runs on the calling thread alone, so small steps never pay for threads; so does a step
  * over segments of a confined arena, which only its owner thread may touch.
  *
- * <p>Instances are immutable and thread-safe. One made by {@link #create(int)} owns its daemon
- * threads, created once and reused by every step; {@link #close()} stops them. One made by
- * {@link #of(Executor, int)} borrows the caller's executor and never shuts it down.
+ * <p>Instances are thread-safe. One made by {@link #create(int)} owns its daemon threads, created
+ * once and reused by every step; one made by {@link #of(Executor, int)} borrows the caller's
+ * executor and never shuts it down. Closing means the same for every instance but the shared
+ * {@link #serial()} one: steps through a closed instance, or through a copy of a closed instance,
+ * are rejected with {@link IllegalStateException}, and an instance that owns threads stops them.
+ *
+ * <p>If the borrowed executor throws anything other than {@link RejectedExecutionException}, the
+ * step writes nothing and rethrows it: the helper tasks wait until every submission has succeeded
+ * before they touch anything. A rejected task only leaves its share to the others.
  *
  * <pre>{@code
  * try (StepExecutor threads = StepExecutor.create(2)) {
@@ -36,6 +43,13 @@ public final class StepExecutor implements AutoCloseable {
      * on the 2-core machine the README's figures come from (see its parallel table).
      */
     public static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1 << 20;
+
+    /**
+     * The largest parallelism: more than the hardware threads of any current server. A step streams
+     * memory, which a few cores per socket saturate; and each worker needs a 16K-element chunk of
+     * its own, so a thousand workers only pay off on groups of tens of millions of elements.
+     */
+    public static final int MAX_PARALLELISM = 1024;
 
     private static final StepExecutor SERIAL = new StepExecutor(null, 1, Long.MAX_VALUE, null, null);
 
@@ -57,7 +71,11 @@ public final class StepExecutor implements AutoCloseable {
         this.origin = origin == null ? this : origin;
     }
 
-    /** Every step on the calling thread. */
+    /**
+     * Every step on the calling thread: one shared instance, which {@link #close()} leaves open.
+     *
+     * @return the shared serial executor
+     */
     public static StepExecutor serial() {
         return SERIAL;
     }
@@ -66,14 +84,14 @@ public final class StepExecutor implements AutoCloseable {
      * An executor with its own {@code parallelism − 1} daemon threads (the calling thread is the
      * last worker). Close it to stop the threads.
      *
-     * @param parallelism threads per step, calling thread included: {@code ≥ 1}
-     * @return the executor
-     * @throws IllegalArgumentException if {@code parallelism < 1}
+     * @param parallelism threads per step, calling thread included: in {@code [1, MAX_PARALLELISM]}
+     * @return a new executor (with no thread of its own for 1)
+     * @throws IllegalArgumentException if {@code parallelism} is out of range
      */
     public static StepExecutor create(int parallelism) {
         checkParallelism(parallelism);
         if (parallelism == 1) {
-            return SERIAL;
+            return new StepExecutor(null, 1, DEFAULT_MIN_PARALLEL_ELEMENTS, null, null);
         }
         ExecutorService pool = Executors.newFixedThreadPool(parallelism - 1, daemonThreads());
         return new StepExecutor(pool, parallelism, DEFAULT_MIN_PARALLEL_ELEMENTS, pool, null);
@@ -85,10 +103,10 @@ public final class StepExecutor implements AutoCloseable {
      * down but never stalls it.
      *
      * @param executor where the helper tasks run
-     * @param parallelism threads per step, calling thread included: {@code ≥ 1}
+     * @param parallelism threads per step, calling thread included: in {@code [1, MAX_PARALLELISM]}
      * @return the executor
      * @throws NullPointerException if {@code executor} is null
-     * @throws IllegalArgumentException if {@code parallelism < 1}
+     * @throws IllegalArgumentException if {@code parallelism} is out of range
      */
     public static StepExecutor of(Executor executor, int parallelism) {
         Checks.notNull(executor, "executor");
@@ -98,7 +116,7 @@ public final class StepExecutor implements AutoCloseable {
 
     /**
      * The same threads with another threshold. The copy does not own the threads: closing it
-     * changes nothing, and it stops working once the original is closed.
+     * rejects steps through the copy alone, and it stops working once the original is closed.
      *
      * @param minParallelElements steps over fewer elements run on the calling thread: {@code ≥ 0}
      * @return the copy
@@ -121,7 +139,10 @@ public final class StepExecutor implements AutoCloseable {
         return minParallelElements;
     }
 
-    /** Stops the threads this instance owns; steps through it are then rejected. Idempotent. */
+    /**
+     * Rejects further steps through this instance and stops the threads it owns; idempotent. The
+     * shared {@link #serial()} instance stays open.
+     */
     @Override
     public void close() {
         if (this == SERIAL) {
@@ -155,8 +176,8 @@ public final class StepExecutor implements AutoCloseable {
     }
 
     private static void checkParallelism(int parallelism) {
-        if (parallelism < 1) {
-            throw Checks.invalid("parallelism", parallelism, "must be >= 1");
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            throw Checks.invalid("parallelism", parallelism, "must be in [1, " + MAX_PARALLELISM + "]");
         }
     }
 

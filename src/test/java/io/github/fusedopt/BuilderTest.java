@@ -127,6 +127,53 @@ class BuilderTest {
         assertTrue(e.getMessage().startsWith("size = -1"), e.getMessage());
     }
 
+    /** The JVM cannot allocate an array of this length: refused by name, not an OutOfMemoryError. */
+    @Test
+    void newStateRejectsAHeapStateNoArrayCanHold() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Adam.builder().build().newState(Integer.MAX_VALUE));
+        assertTrue(e.getMessage().startsWith("size = 2147483647: exceeds"), e.getMessage());
+    }
+
+    /**
+     * Hyperparameters that are floats one by one but whose per-step scalars are not: the first
+     * step's size {@code α/(1 − β1)}, decoupled decay's {@code 1 − α·λ}, and the floor
+     * {@code ε/(1 − β2)} that EAdam, AdamL and AdaBelief accumulate in {@code v}.
+     */
+    @TestFactory
+    Stream<DynamicTest> perStepScalarsBeyondFloatRangeAreRejected() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            tests.add(DynamicTest.dynamicTest(kind + " α/(1 − β1) overflows", () -> {
+                Invalid invalid = new Invalid("learningRate", "3.5E37", b -> b.learningRate(3.5e37).beta1(0.9));
+                Optimizer.Builder<?> builder = builder(kind);
+                invalid.set.accept(builder);
+                assertRejected(invalid, () -> build(builder));
+                assertDoesNotThrow(() -> build(builder(kind).learningRate(3.3e37).beta1(0.9)));
+            }));
+            tests.add(DynamicTest.dynamicTest(kind + " 1 − α·λ overflows", () -> {
+                Invalid invalid = new Invalid("weightDecay", "1.0E10", b -> b.learningRate(1e30).beta1(0)
+                        .weightDecay(1e10).weightDecayMode(WeightDecayMode.DECOUPLED));
+                Optimizer.Builder<?> builder = builder(kind);
+                invalid.set.accept(builder);
+                assertRejected(invalid, () -> build(builder));
+                assertDoesNotThrow(() -> build(builder(kind).learningRate(1e30).beta1(0).weightDecay(1e10)
+                        .weightDecayMode(WeightDecayMode.COUPLED)));
+            }));
+            boolean epsInV = kind == Kind.EADAM || kind == Kind.ADAML || kind == Kind.ADABELIEF;
+            tests.add(DynamicTest.dynamicTest(kind + " ε/(1 − β2) " + (epsInV ? "overflows v" : "is not in v"), () -> {
+                Optimizer.Builder<?> builder = builder(kind).eps(1e36).beta2(0.999);
+                if (epsInV) {
+                    assertRejected(new Invalid("eps", "1.0E36", b -> { }), () -> build(builder));
+                    assertDoesNotThrow(() -> build(builder(kind).eps(8e34).beta2(0.999)));
+                } else {
+                    assertDoesNotThrow(() -> build(builder));
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
     private static void assertRejected(Invalid invalid, org.junit.jupiter.api.function.Executable build) {
         RuntimeException e = assertThrows(RuntimeException.class, build);
         assertTrue(e instanceof IllegalArgumentException || e instanceof NullPointerException, e.toString());

@@ -300,11 +300,11 @@ class CheckpointTest {
     void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
         Path file = dir.resolve("run.ckpt");
         Files.writeString(file, "old");
-        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(file, out -> {
+        IOException e = assertThrows(IOException.class, () -> io.github.fusedopt.io.AtomicFiles.write(file, out -> {
             out.write(ByteBuffer.wrap(new byte[1000]));
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals("cannot write " + file.toAbsolutePath() + ": disk full", e.getMessage(), "names the target");
         assertEquals("old", Files.readString(file));
         assertOnlyFiles("run.ckpt");
         assertThrows(NoSuchFileException.class, () -> Checkpoint.save(dir.resolve("no/such/dir/x.ckpt"), ADAM_L,

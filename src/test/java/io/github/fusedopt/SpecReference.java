@@ -2,6 +2,9 @@ package io.github.fusedopt;
 
 import io.github.fusedopt.kernel.StepScalars;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+
 /**
  * The update rules of {@code ALGORITHMS.md} in {@code double}, written straight from the formulas:
  * no folding, no float rounding. The EMA rates are the float values the kernels apply
@@ -72,8 +75,7 @@ final class SpecReference {
             if (Double.isNaN(referenceLoss)) {
                 referenceLoss = loss;
             }
-            double r = referenceLoss > adamL.lossMin()
-                    ? (loss - adamL.lossMin()) / (referenceLoss - adamL.lossMin()) : 0;
+            double r = referenceLoss > adamL.lossMin() ? relativeLoss(loss, referenceLoss, adamL.lossMin()) : 0;
             lossScale = Math.pow(Math.min(1, Math.max(0, r)), adamL.lossExponent());
         }
         if (optimizer instanceof AdaL) {
@@ -117,6 +119,13 @@ final class SpecReference {
             pBound[i] += Math.abs(update(mBound[i], v[i], alpha, eps, bc1, bc2)) + dUpdateDv * vBound[i]
                     + Math.abs(update) + Math.abs(p[i]);
         }
+    }
+
+    /** {@code (ℓ − ℓ_min)/(ℓ_ref − ℓ_min)} in exact decimal arithmetic, rounded once: no overflow. */
+    static double relativeLoss(double loss, double referenceLoss, double lossMin) {
+        BigDecimal min = new BigDecimal(lossMin);
+        return new BigDecimal(loss).subtract(min).divide(new BigDecimal(referenceLoss).subtract(min),
+                MathContext.DECIMAL64).doubleValue();
     }
 
     /** The amount subtracted from {@code p}, as the spec writes it. */

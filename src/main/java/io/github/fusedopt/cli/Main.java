@@ -37,6 +37,18 @@ public final class Main {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            return dispatch(args, out, err);
+        } catch (OutOfMemoryError e) {
+            err.println("fusedopt: out of memory (" + e.getMessage() + "); give the JVM more with -Xmx");
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("fusedopt: unexpected error, a bug to report: " + e);
+            return 1;
+        }
+    }
+
+    private static int dispatch(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println(USAGE);
             return 2;

@@ -1,13 +1,9 @@
 package io.github.fusedopt.cli;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,18 +27,9 @@ final class Npy {
      *
      * @throws BadInputException naming the file and what is wrong with it
      */
-    static NpyArray read(Path file, Set<String> dtypes, int rank) throws BadInputException, IOException {
+    static NpyArray read(Path file, Set<String> dtypes, int rank) throws BadInputException {
         String name = file.getFileName().toString();
-        ByteBuffer bytes;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (channel.size() > Integer.MAX_VALUE) {
-                throw new BadInputException(name, "larger than 2 GiB, which replay does not support");
-            }
-            bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(name, "not found");
-        }
-        return parse(name, bytes, dtypes, rank);
+        return parse(name, InputFile.read(file, name), dtypes, rank);
     }
 
     static NpyArray parse(String name, ByteBuffer bytes, Set<String> dtypes, int rank) throws BadInputException {
@@ -163,7 +150,7 @@ final class Npy {
                 }
             }
             pos++;
-            if (!text.substring(pos).isBlank()) {
+            if (!text.substring(pos).chars().allMatch(c -> isPythonWhitespace((char) c))) {
                 throw bad("unexpected text after the header dict");
             }
             return dict;
@@ -188,30 +175,60 @@ final class Npy {
             throw bad("unexpected value at position " + pos);
         }
 
+        /** A Python tuple of non-negative int literals: {@code ()}, {@code (n,)}, {@code (n, m)}... */
         private long[] tuple() throws BadInputException {
             expect('(');
             List<Long> dims = new ArrayList<>();
+            boolean trailingComma = false;
             while (peek() != ')') {
-                int start = pos;
-                while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
-                    pos++;
-                }
-                if (start == pos) {
-                    throw bad("shape holds a non-integer at position " + start);
-                }
-                try {
-                    dims.add(Long.parseLong(text.substring(start, pos)));
-                } catch (NumberFormatException e) {
-                    throw bad("shape dimension " + text.substring(start, pos) + " is too large");
-                }
+                dims.add(integer());
+                trailingComma = false;
                 if (peek() == ',') {
                     pos++;
+                    trailingComma = true;
                 } else if (peek() != ')') {
                     throw bad("expected ',' or ')' in shape at position " + pos);
                 }
             }
             pos++;
+            if (dims.size() == 1 && !trailingComma) {
+                throw bad("shape (" + dims.get(0) + ") is an integer in parentheses, not a tuple; write ("
+                        + dims.get(0) + ",)");
+            }
             return dims.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        /**
+         * A Python decimal int literal: ASCII digits, single underscores between them, and no
+         * leading zero unless every digit is 0 (what {@code ast.literal_eval} accepts).
+         */
+        private long integer() throws BadInputException {
+            int start = pos;
+            StringBuilder digits = new StringBuilder();
+            while (pos < text.length() && (isAsciiDigit(text.charAt(pos))
+                    || text.charAt(pos) == '_' && pos > start && pos + 1 < text.length()
+                    && isAsciiDigit(text.charAt(pos + 1)) && isAsciiDigit(text.charAt(pos - 1)))) {
+                if (text.charAt(pos) != '_') {
+                    digits.append(text.charAt(pos));
+                }
+                pos++;
+            }
+            String literal = text.substring(start, pos);
+            if (digits.isEmpty()) {
+                throw bad("shape holds a non-integer at position " + start);
+            }
+            if (digits.charAt(0) == '0' && !digits.chars().allMatch(c -> c == '0')) {
+                throw bad("shape dimension " + literal + " has a leading zero, which Python does not accept");
+            }
+            try {
+                return Long.parseLong(digits.toString());
+            } catch (NumberFormatException e) {
+                throw bad("shape dimension " + literal + " is too large");
+            }
+        }
+
+        private static boolean isAsciiDigit(char c) {
+            return c >= '0' && c <= '9';
         }
 
         private String string() throws BadInputException {
@@ -236,13 +253,18 @@ final class Npy {
         }
 
         private char peek() throws BadInputException {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+            while (pos < text.length() && isPythonWhitespace(text.charAt(pos))) {
                 pos++;
             }
             if (pos >= text.length()) {
                 throw bad("header ends early");
             }
             return text.charAt(pos);
+        }
+
+        /** Blanks Python's tokenizer skips inside a literal; not Unicode spaces. */
+        private static boolean isPythonWhitespace(char c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
         }
 
         private BadInputException bad(String problem) {

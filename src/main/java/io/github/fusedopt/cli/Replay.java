@@ -1,16 +1,22 @@
 package io.github.fusedopt.cli;
 
 import io.github.fusedopt.AdamL;
-import io.github.fusedopt.Checkpoint;
 import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.io.AtomicFiles;
+import io.github.fusedopt.io.LittleEndianFloats;
+import io.github.fusedopt.io.NpyWriter;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,13 +36,20 @@ final class Replay {
     record Result(Optimizer optimizer, float[] params, OptimizerState state) {
     }
 
-    static Result run(Path caseDir) throws BadInputException, IOException {
+    static Result run(Path caseDir) throws BadInputException {
+        if (!Files.isDirectory(caseDir)) {
+            throw new BadInputException(caseDir.toString(), Files.exists(caseDir) ? "is not a directory" : "not found");
+        }
         ReplayCase spec = ReplayCase.read(caseDir);
         Optimizer optimizer = spec.optimizer();
         NpyArray initial = Npy.read(caseDir.resolve("params.npy"), F4, 1);
         NpyArray grads = Npy.read(caseDir.resolve("grads.npy"), F4, 2);
         float[] params = initial.floats();
-        int steps = Math.toIntExact(grads.shape()[0]);
+        if (grads.shape()[0] > Integer.MAX_VALUE) {
+            throw new BadInputException("grads.npy", "shape " + Npy.shapeString(grads.shape()) + " holds "
+                    + grads.shape()[0] + " steps; replay runs at most " + Integer.MAX_VALUE);
+        }
+        int steps = (int) grads.shape()[0];
         if (grads.shape()[1] != params.length) {
             throw new BadInputException("grads.npy", "shape " + Npy.shapeString(grads.shape())
                     + " does not match params.npy's " + params.length + " elements");
@@ -68,13 +81,32 @@ final class Replay {
         return new Result(optimizer, params, state);
     }
 
-    /** Writes {@code params.npy}, {@code m.npy}, {@code v.npy} and {@code step.txt}. */
+    /**
+     * Writes {@code params.npy}, {@code m.npy}, {@code v.npy} and {@code step.txt}, all or nothing:
+     * after a failure {@code outDir} holds what it held before, and a directory made for the output
+     * is removed again.
+     */
     static void write(Result result, Path outDir) throws IOException {
+        boolean created = !Files.exists(outDir);
         Files.createDirectories(outDir);
-        write(outDir.resolve("params.npy"), result.params());
-        write(outDir.resolve("m.npy"), copy(result.state().firstMoment()));
-        write(outDir.resolve("v.npy"), copy(result.state().secondMoment()));
-        Files.writeString(outDir.resolve("step.txt"), result.state().step() + "\n");
+        Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put("params.npy", out -> NpyWriter.write(out, FloatBuffer.wrap(result.params())));
+        files.put("m.npy", out -> NpyWriter.write(out, result.state().firstMomentSegment(0)));
+        files.put("v.npy", out -> NpyWriter.write(out, result.state().secondMomentSegment(0)));
+        files.put("step.txt", out -> new LittleEndianFloats(out, null).bytes(ByteBuffer.wrap(
+                (result.state().step() + "\n").getBytes(StandardCharsets.US_ASCII))));
+        try {
+            AtomicFiles.writeAll(outDir, files);
+        } catch (IOException | RuntimeException e) {
+            if (created) {
+                try {
+                    Files.deleteIfExists(outDir);
+                } catch (IOException ignored) {
+                    // Not empty after all: leave it.
+                }
+            }
+            throw e;
+        }
     }
 
     /** Runs the command; returns the exit status. */
@@ -87,18 +119,16 @@ final class Replay {
         Path outDir = args.length == 2 ? Path.of(args[1]) : caseDir.resolve("out");
         Result result;
         try {
+            checkOutput(caseDir, outDir);
             result = run(caseDir);
         } catch (BadInputException e) {
             err.println("replay: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("replay: cannot read " + caseDir + ": " + e);
             return 2;
         }
         try {
             write(result, outDir);
         } catch (IOException e) {
-            err.println("replay: cannot write " + outDir + ": " + e);
+            err.println("replay: cannot write " + outDir + ": " + e.getMessage());
             return 1;
         }
         out.println("replayed " + result.state().step() + " steps of " + result.optimizer().getClass().getSimpleName()
@@ -107,13 +137,21 @@ final class Replay {
         return 0;
     }
 
-    private static float[] copy(FloatBuffer view) {
-        float[] values = new float[view.remaining()];
-        view.get(values);
-        return values;
-    }
-
-    private static void write(Path file, float[] values) throws IOException {
-        Checkpoint.writeNpy(file, FloatBuffer.wrap(values));
+    /** The output must not overwrite the case: OUT_DIR may not be CASE_DIR, nor anything but a directory. */
+    private static void checkOutput(Path caseDir, Path outDir) throws BadInputException {
+        if (!Files.exists(outDir)) {
+            return;
+        }
+        if (!Files.isDirectory(outDir)) {
+            throw new BadInputException(outDir.toString(), "exists and is not a directory; OUT_DIR must be one");
+        }
+        try {
+            if (Files.exists(caseDir) && Files.isSameFile(caseDir, outDir)) {
+                throw new BadInputException(outDir.toString(), "is the case directory; the output would overwrite "
+                        + "its params.npy: give another OUT_DIR");
+            }
+        } catch (IOException e) {
+            throw new BadInputException(outDir.toString(), "cannot be compared with " + caseDir + ": " + e.getMessage());
+        }
     }
 }

@@ -10,10 +10,13 @@ import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.WeightDecayMode;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
@@ -36,13 +39,19 @@ final class ReplayCase {
         this.properties = properties;
     }
 
-    static ReplayCase read(Path caseDir) throws BadInputException, IOException {
+    static ReplayCase read(Path caseDir) throws BadInputException {
+        ByteBuffer bytes = InputFile.read(caseDir.resolve(FILE), FILE);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer text = CharBuffer.allocate(bytes.remaining());
+        CoderResult result = utf8.decode(bytes, text, true);
+        if (result.isError()) {
+            throw new BadInputException(FILE, "is not UTF-8: byte " + bytes.position() + " starts an invalid sequence");
+        }
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(caseDir.resolve(FILE), StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(FILE, "not found in " + caseDir);
-        } catch (IllegalArgumentException e) {
+        try {
+            properties.load(new StringReader(text.flip().toString()));
+        } catch (IllegalArgumentException | IOException e) {
             throw new BadInputException(FILE, "malformed: " + e.getMessage());
         }
         return new ReplayCase(properties);
