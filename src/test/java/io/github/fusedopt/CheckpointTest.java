@@ -166,7 +166,7 @@ class CheckpointTest {
         return e;
     }
 
-    private static OptimizerState copyOf(OptimizerState state) {
+    static OptimizerState copyOf(OptimizerState state) {
         OptimizerState copy = new OptimizerState(state.algorithm, new Moments[state.tensorCount()], false, state.referenceLoss);
         for (int i = 0; i < state.tensorCount(); i++) {
             copy.moments[i] = new Moments.OnHeap(state.m(i), state.v(i), 0, state.size(i));
