@@ -205,6 +205,8 @@ class BadInputFuzzTest {
                         x -> x.gradNorm = bad));
             }
         }
+        list.add(new Break("step counter at its maximum", IllegalStateException.class, "maximum",
+                x -> x.state.step = OptimizerState.MAX_STEP));
         switch (c.form) {
             case WHOLE, SLICE, SCALED, GIVEN_NORM -> arrayBreaks(c, r, list);
             case SEGMENTS -> segmentBreaks(c, r, list);
@@ -277,6 +279,14 @@ class BadInputFuzzTest {
                 x.gradSegment = both.asSlice(4L * (n / 2 + 1) - 4, 4L * n);
             }));
         }
+        if (n > 0) {
+            list.add(new Break("grads a read-only view of params", IllegalArgumentException.class, "overlaps",
+                    x -> x.gradSegment = x.paramSegment.asReadOnly()));
+            boolean first = r.nextBoolean();
+            list.add(new Break("grads a view of the state's " + (first ? "m" : "v"), IllegalArgumentException.class,
+                    "the state's moments", x -> x.gradSegment = first ? x.state.firstMomentSegment(0)
+                            : MemorySegment.ofBuffer(x.state.secondMoment(0))));
+        }
         list.add(new Break("params arena closed", IllegalStateException.class, "params", x -> {
             Arena closing = Arena.ofShared();
             x.paramSegment = closing.allocate(4L * n, 4);
@@ -304,6 +314,14 @@ class BadInputFuzzTest {
                 x -> x.state = x.optimizer.newState(x.length)));
         if (c.state.offHeap()) {
             list.add(new Break("state arena closed", IllegalStateException.class, "moments", x -> x.arena.close()));
+        }
+        if (c.group.length(1) > 0) {
+            list.add(new Break("tensor 1's grads a view of its own m", IllegalArgumentException.class,
+                    "the state's m of tensor 1", x -> x.group = TensorGroup.builder()
+                            .add(x.params, x.paramsOffset, x.grads, x.gradsOffset, x.group.length(0))
+                            .add(MemorySegment.ofArray(x.params).asSlice(4L * (x.paramsOffset + x.group.length(0)),
+                                    4L * x.group.length(1)), x.state.firstMomentSegment(1))
+                            .build()));
         }
     }
 

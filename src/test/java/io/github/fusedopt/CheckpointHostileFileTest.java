@@ -147,6 +147,25 @@ class CheckpointHostileFileTest {
         assertTrue(onDirectory.getMessage().contains("is a directory"), onDirectory.getMessage());
     }
 
+    /** One file of the set cannot be written (a directory holds its name): every old file stays. */
+    @Test
+    void exportingMomentsIsAllOrNothing() throws IOException {
+        OptimizerState state = ADAM_L.newState(TensorGroup.builder().add(new float[4], new float[4])
+                .add(new float[3], new float[3]).build());
+        Path out = Files.createDirectory(dir.resolve("npy"));
+        Files.writeString(out.resolve("m_0.npy"), "old m_0");
+        Files.createDirectory(out.resolve("v_1.npy"));
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.exportMoments(out, state));
+        assertTrue(e.getMessage().contains("v_1.npy"), e.getMessage());
+        assertEquals("old m_0", Files.readString(out.resolve("m_0.npy")));
+        try (var files = Files.list(out)) {
+            assertEquals(2, files.count(), "no new file and no temporary file");
+        }
+        Files.delete(out.resolve("v_1.npy"));
+        assertEquals(4, Checkpoint.exportMoments(out, state).size());
+        assertTrue(Files.size(out.resolve("m_0.npy")) > 64);
+    }
+
     // ---- files that pass the checksum but that no save writes ----
 
     private byte[] valid(OptimizerState state) throws IOException {
