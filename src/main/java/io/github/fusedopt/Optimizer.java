@@ -243,7 +243,6 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         Checks.finite(gradScale, "gradScale");
         checkStepInputs(loss, gradNorm);
         state.checkAccessible();
-        state.checkCanStep();
         return state.run.arrays(this, kernels, loss, gradNorm, gradScale, params, paramsOffset, grads, gradsOffset,
                 length);
     }
@@ -269,7 +268,6 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         Checks.finite(gradScale, "gradScale");
         checkStepInputs(loss, gradNorm);
         state.checkAccessible();
-        state.checkCanStep();
         return state.run.segments(this, kernels, loss, gradNorm, gradScale, params, grads, length);
     }
 
@@ -287,7 +285,6 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         group.checkAccessible();
         state.checkAccessible();
         state.checkDisjoint(group);
-        state.checkCanStep();
         return state.run.group(this, kernels, loss, gradNorm, gradScale, group, executor);
     }
 

@@ -17,8 +17,9 @@ import java.util.OptionalDouble;
  * group and to the update rule that created it (Adam and AdamW share states). Steps update it in
  * place.
  *
- * <p>A state is not thread-safe: never step the same state from two threads at once. Distinct
- * states may be stepped concurrently. A parallel step (see {@link StepExecutor}) uses worker
+ * <p>A state is not thread-safe: never step the same state from two threads at once (a step that
+ * sees another one in progress throws {@link java.util.ConcurrentModificationException}, but not
+ * every overlap is seen). Distinct states may be stepped concurrently. A parallel step (see {@link StepExecutor}) uses worker
  * threads inside the one call, and returns only when they are done.
  */
 public final class OptimizerState {

@@ -6,6 +6,7 @@ import io.github.fusedopt.kernel.StepScalars;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 
 /**
  * The order of a step, in one place for every form (whole arrays, slices, segments, groups), after
@@ -40,18 +41,21 @@ final class StepRun {
 
     StepOutcome arrays(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
                        float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) {
+        requireIdle();
         single[0] = arrays.bind(params, paramsOffset, grads, gradsOffset, length);
         return runSingle(optimizer, kernels, loss, gradNorm, gradScale);
     }
 
     StepOutcome segments(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
                          MemorySegment params, MemorySegment grads, int length) {
+        requireIdle();
         single[0] = segments.bind(params, grads, length);
         return runSingle(optimizer, kernels, loss, gradNorm, gradScale);
     }
 
     StepOutcome group(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
                       TensorGroup group, StepExecutor executor) {
+        requireIdle();
         this.tensors = group.tensors();
         this.group = group;
         this.executor = executor;
@@ -63,6 +67,18 @@ final class StepRun {
             this.tensors = null;
             this.group = null;
             this.executor = null;
+        }
+    }
+
+    /**
+     * A state steps one call at a time: a second call while one is bound (another thread stepping
+     * the same state) would step the first caller's arrays. Not a lock, just a check that costs
+     * nothing: it catches the overlapping calls that see each other's binding.
+     */
+    private void requireIdle() {
+        if (tensors != null || single[0] != null) {
+            throw new ConcurrentModificationException(state + " is being stepped by another call; a state steps "
+                    + "from one thread at a time");
         }
     }
 

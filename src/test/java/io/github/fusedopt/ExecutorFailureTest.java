@@ -161,6 +161,19 @@ class ExecutorFailureTest {
         return a;
     }
 
+    /** A second step of the same state while one is in progress is caught, and neither writes. */
+    @Test
+    void aStepOfTheSameStateDuringAStepIsRefused() {
+        Run run = Run.create();
+        StepExecutor meddling = StepExecutor.of(task -> ADAM_L.step(run.state, 2.0, run.group, 1.0,
+                StepExecutor.serial()), 2).withMinParallelElements(0);
+        assertThrows(java.util.ConcurrentModificationException.class,
+                () -> ADAM_L.step(run.state, 2.0, run.group, 1.0, meddling));
+        run.assertUntouched("after two overlapping steps");
+        ADAM_L.step(run.state, 2.0, run.group, 1.0, StepExecutor.serial());
+        assertEquals(1, run.state.step(), "the state steps again afterwards");
+    }
+
     @Test
     void parallelismIsBounded() {
         for (int bad : new int[] {0, -1, StepExecutor.MAX_PARALLELISM + 1, Integer.MAX_VALUE}) {
