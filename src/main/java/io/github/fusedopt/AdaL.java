@@ -60,12 +60,12 @@ public final class AdaL extends GradientOptimizer {
         return new Builder().copyShared(this).anneal(anneal).normScope(normScope);
     }
 
-    /** Whether the learning rate is annealed as {@code α/√t}. */
+    /** {@return whether the learning rate is annealed as {@code α/√t}} */
     public boolean anneal() {
         return anneal;
     }
 
-    /** What {@code ‖g‖₁} is taken over in a group step. */
+    /** {@return what {@code ‖g‖₁} is taken over in a group step} */
     public NormScope normScope() {
         return normScope;
     }

@@ -71,17 +71,17 @@ public final class AdamL extends Optimizer {
         return Double.isNaN(referenceLoss) ? builder : builder.referenceLoss(referenceLoss);
     }
 
-    /** The exponent {@code γ} of the relative loss. */
+    /** {@return the exponent {@code γ} of the relative loss} */
     public double lossExponent() {
         return lossExponent;
     }
 
-    /** The known lower bound {@code ℓ_min} of the loss. */
+    /** {@return the known lower bound {@code ℓ_min} of the loss} */
     public double lossMin() {
         return lossMin;
     }
 
-    /** The reference loss {@code ℓ_ref} set on the builder; empty when the first step's loss is used. */
+    /** {@return the reference loss {@code ℓ_ref} set on the builder; empty when the first step's loss is used} */
     public OptionalDouble referenceLoss() {
         return Double.isNaN(referenceLoss) ? OptionalDouble.empty() : OptionalDouble.of(referenceLoss);
     }

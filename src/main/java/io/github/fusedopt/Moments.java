@@ -83,7 +83,7 @@ sealed interface Moments {
         int at = 0;
         for (int i = 0; i < moments.length; i++) {
             moments[i] = new OnHeap(m, v, at, group.length(i));
-            at += padded(group.length(i));
+            at = Math.toIntExact(at + padded(group.length(i)));
         }
         return moments;
     }
@@ -99,7 +99,7 @@ sealed interface Moments {
         for (int i = 0; i < moments.length; i++) {
             long length = (long) group.length(i) * Float.BYTES;
             moments[i] = new OffHeap(m.asSlice(at, length), v.asSlice(at, length));
-            at += (long) padded(group.length(i)) * Float.BYTES;
+            at += padded(group.length(i)) * Float.BYTES;
         }
         return moments;
     }

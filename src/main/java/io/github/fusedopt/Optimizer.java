@@ -45,37 +45,37 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         this.skipsNonFinite = nonFinitePolicy == NonFinitePolicy.SKIP;
     }
 
-    /** The learning rate {@code α}. */
+    /** {@return the learning rate {@code α}} */
     public double learningRate() {
         return learningRate;
     }
 
-    /** The decay rate {@code β1} of the first moment. */
+    /** {@return the decay rate {@code β1} of the first moment} */
     public double beta1() {
         return beta1;
     }
 
-    /** The decay rate {@code β2} of the second moment. */
+    /** {@return the decay rate {@code β2} of the second moment} */
     public double beta2() {
         return beta2;
     }
 
-    /** The stability constant {@code ε}. */
+    /** {@return the stability constant {@code ε}} */
     public double eps() {
         return eps;
     }
 
-    /** The weight decay {@code λ}; 0 means none. */
+    /** {@return the weight decay {@code λ}; 0 means none} */
     public double weightDecay() {
         return weightDecay;
     }
 
-    /** How {@link #weightDecay()} is applied. */
+    /** {@return how {@link #weightDecay()} is applied} */
     public WeightDecayMode weightDecayMode() {
         return weightDecayMode;
     }
 
-    /** What a step does with NaN or ±∞ in the scaled gradient. */
+    /** {@return what a step does with a gradient out of range (see {@link NonFinitePolicy})} */
     public NonFinitePolicy nonFinitePolicy() {
         return nonFinitePolicy;
     }

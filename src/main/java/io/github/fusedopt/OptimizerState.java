@@ -50,7 +50,7 @@ public final class OptimizerState {
         this.referenceLoss = referenceLoss;
     }
 
-    /** Number of tensors: 1 for a state made by {@code newState(size)}. */
+    /** {@return the number of tensors: 1 for a state made by {@code newState(size)}} */
     public int tensorCount() {
         return moments.length;
     }
@@ -77,7 +77,7 @@ public final class OptimizerState {
         return moments[tensor].size();
     }
 
-    /** Number of elements over all tensors. */
+    /** {@return the number of elements over all tensors} */
     public long elementCount() {
         long count = 0;
         for (Moments m : moments) {
@@ -86,12 +86,12 @@ public final class OptimizerState {
         return count;
     }
 
-    /** Whether the moments live off the heap, in the arena given to {@code newState}. */
+    /** {@return whether the moments live off the heap, in the arena given to {@code newState}} */
     public boolean offHeap() {
         return offHeap;
     }
 
-    /** The step counter {@code t}: 0 before the first step, then the number of completed steps. */
+    /** {@return the step counter {@code t}: 0 before the first step, then the number of completed steps} */
     public long step() {
         return step;
     }
@@ -99,7 +99,9 @@ public final class OptimizerState {
     /**
      * A read-only view of the first moment {@code m} of a single-tensor state; it follows later steps.
      *
-     * @throws IllegalStateException if the state holds more or fewer than one tensor
+     * @return the view
+     * @throws IllegalStateException if the state holds more or fewer than one tensor, or as
+     *         {@link #firstMoment(int)}
      */
     public FloatBuffer firstMoment() {
         requireSingle();
@@ -109,7 +111,9 @@ public final class OptimizerState {
     /**
      * A read-only view of the second moment {@code v} (AdaBelief: {@code s}) of a single-tensor state.
      *
-     * @throws IllegalStateException if the state holds more or fewer than one tensor
+     * @return the view
+     * @throws IllegalStateException if the state holds more or fewer than one tensor, or as
+     *         {@link #firstMoment(int)}
      */
     public FloatBuffer secondMoment() {
         requireSingle();
@@ -168,8 +172,8 @@ public final class OptimizerState {
     }
 
     /**
-     * AdamL's reference loss {@code ℓ_ref}: the builder's value, or the loss of the first step;
-     * empty before that, and for every other optimizer.
+     * {@return AdamL's reference loss {@code ℓ_ref}: the builder's value, or the loss of the first
+     * step; empty before that, and for every other optimizer}
      */
     public OptionalDouble referenceLoss() {
         return Double.isNaN(referenceLoss) ? OptionalDouble.empty() : OptionalDouble.of(referenceLoss);

@@ -129,12 +129,12 @@ public final class StepExecutor implements AutoCloseable {
         return new StepExecutor(executor, parallelism, minParallelElements, null, origin);
     }
 
-    /** Threads per step, the calling thread included. */
+    /** {@return the threads per step, the calling thread included} */
     public int parallelism() {
         return parallelism;
     }
 
-    /** Steps over fewer elements than this run on the calling thread alone. */
+    /** {@return the size below which steps run on the calling thread alone} */
     public long minParallelElements() {
         return minParallelElements;
     }

@@ -87,7 +87,7 @@ public final class TensorGroup {
         return builder().add(params, grads).build();
     }
 
-    /** Number of tensors. */
+    /** {@return the number of tensors} */
     public int tensorCount() {
         return tensors.length;
     }
@@ -103,7 +103,7 @@ public final class TensorGroup {
         return tensors[tensor].length();
     }
 
-    /** Number of elements over all tensors. */
+    /** {@return the number of elements over all tensors} */
     public long elementCount() {
         return elementCount;
     }

@@ -29,6 +29,11 @@ class KernelSelectionTest {
         assumeTrue(expected != null, "run from the build, which says which path to expect");
         assertEquals(expected, KernelProvider.kernels().name());
         assertEquals(expected.equals("vector"), KernelProvider.vector().isPresent());
+        KernelInfo info = KernelInfo.active();
+        assertEquals(expected, info.name());
+        assertEquals(expected.equals("vector"), info.vectorized());
+        assertTrue(expected.equals("vector") ? info.lanes() >= 4 : info.lanes() == 1, info.toString());
+        assertEquals(info.toString() + "\n", io.github.fusedopt.cli.MainAccess.kernels(), "the CLI's kernels command");
     }
 
     @Test

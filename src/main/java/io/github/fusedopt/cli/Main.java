@@ -1,20 +1,20 @@
 package io.github.fusedopt.cli;
 
-import io.github.fusedopt.kernel.KernelProvider;
+import io.github.fusedopt.KernelInfo;
 
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
  * The command line of {@code fusedopt-<version>.jar}:
- * {@code java --add-modules jdk.incubator.vector -jar fusedopt.jar replay CASE_DIR [OUT_DIR]}.
- * Exit status 0 on success, 2 on bad input (one line on standard error, nothing written), 1 when
- * the output cannot be written.
+ * {@code java --add-modules jdk.incubator.vector -jar fusedopt.jar replay CASE_DIR [OUT_DIR]}, and
+ * {@code kernels}, which prints the kernels this JVM runs. Exit status 0 on success, 2 on bad input
+ * (one line on standard error, nothing written), 1 when the output cannot be written.
  */
 public final class Main {
 
     private static final String USAGE = "usage: java --add-modules jdk.incubator.vector -jar fusedopt.jar "
-            + "replay CASE_DIR [OUT_DIR]";
+            + "replay CASE_DIR [OUT_DIR] | kernels";
 
     private Main() {
     }
@@ -55,6 +55,10 @@ public final class Main {
         }
         return switch (args[0]) {
             case "replay" -> Replay.main(Arrays.copyOfRange(args, 1, args.length), out, err);
+            case "kernels" -> {
+                out.println(KernelInfo.active());
+                yield 0;
+            }
             case "-h", "--help", "help" -> {
                 out.println(USAGE);
                 yield 0;
@@ -67,6 +71,6 @@ public final class Main {
     }
 
     static String kernelsName() {
-        return KernelProvider.kernels().name();
+        return KernelInfo.active().name();
     }
 }

@@ -28,8 +28,9 @@ final class ReplayCase {
 
     static final String FILE = "case.properties";
 
+    /** The builder's names; {@code lr} stays as the older alias of {@code learningRate}. */
     private static final Set<String> COMMON_KEYS =
-            Set.of("optimizer", "lr", "beta1", "beta2", "eps", "weightDecay", "weightDecayMode");
+            Set.of("optimizer", "learningRate", "lr", "beta1", "beta2", "eps", "weightDecay", "weightDecayMode");
     private static final Set<String> ADAML_KEYS = Set.of("lossExponent", "lossMin", "referenceLoss");
     private static final Set<String> ADAL_KEYS = Set.of("anneal");
 
@@ -98,6 +99,10 @@ final class ReplayCase {
     }
 
     private <B extends Optimizer.Builder<B>> B common(B builder) throws BadInputException {
+        if (has("lr") && has("learningRate")) {
+            throw new BadInputException(FILE, "both lr and learningRate are given; lr is an alias, give one");
+        }
+        if (has("learningRate")) builder.learningRate(number("learningRate"));
         if (has("lr")) builder.learningRate(number("lr"));
         if (has("beta1")) builder.beta1(number("beta1"));
         if (has("beta2")) builder.beta2(number("beta2"));

@@ -84,7 +84,8 @@ class ReplayTest {
             grads[s] = random(r, n);
             losses[s] = 5.0 / (s + 1);
         }
-        String properties = "optimizer=" + optimizerName + "\nlr=0.003\nbeta1=0.8\nbeta2=0.99\neps=1e-7\n"
+        // The builder's name for the learning rate; the older "lr" is tested with the bundled case.
+        String properties = "optimizer=" + optimizerName + "\nlearningRate=0.003\nbeta1=0.8\nbeta2=0.99\neps=1e-7\n"
                 + "weightDecay=0.05\nweightDecayMode=decoupled\n"
                 + switch (optimizerName) {
                     case "adaml" -> "lossExponent=2\nlossMin=0.5\nreferenceLoss=6\n";
@@ -100,6 +101,7 @@ class ReplayTest {
         assertEquals(0, outcome.status, outcome.err);
 
         Optimizer optimizer = ReplayCase.read(dir).optimizer();
+        assertEquals(0.003, optimizer.learningRate());
         assertEquals(0.05, optimizer.weightDecay());
         if (optimizer instanceof AdaL adal) {
             assertFalse(adal.anneal());
@@ -142,6 +144,7 @@ class ReplayTest {
         "unparsable number        | case.properties | lr = 'fast' is not a number",
         "rejected hyperparameter  | case.properties | beta1 = 1.0: must be in [0, 1)",
         "non-finite lr            | case.properties | learningRate = NaN",
+        "lr and learningRate      | case.properties | both lr and learningRate",
         "bad decay mode           | case.properties | weightDecayMode = 'both'",
         "bad reference loss       | case.properties | referenceLoss = -1.0",
         "no case.properties       | case.properties | not found",
@@ -232,6 +235,7 @@ class ReplayTest {
             case "unparsable number" -> Files.writeString(props, "optimizer=adaml\nlr=fast\n");
             case "rejected hyperparameter" -> Files.writeString(props, "optimizer=adaml\nbeta1=1\n");
             case "non-finite lr" -> Files.writeString(props, "optimizer=adaml\nlr=NaN\n");
+            case "lr and learningRate" -> Files.writeString(props, "optimizer=adaml\nlr=0.1\nlearningRate=0.1\n");
             case "bad decay mode" -> Files.writeString(props, "optimizer=adaml\nweightDecayMode=both\n");
             case "bad reference loss" -> Files.writeString(props, "optimizer=adaml\nreferenceLoss=-1\n");
             case "no case.properties" -> Files.delete(props);
