@@ -1,9 +1,9 @@
 """Records the bundled replay case and its float64 reference result.
 
 A least-squares problem, 64 parameters, 100 full-batch steps of AdamL (lr 0.01, defaults
-otherwise) in float64 NumPy, written straight from ALGORITHMS.md. The gradient and loss of every
-step are recorded as the case; the float64 end state is the expected result the replay is compared
-with. Run: python3 make_replay_example.py
+otherwise) in float64 NumPy, written straight from the formulas in AdamL's Javadoc. The gradient
+and loss of every step are recorded as the case; the float64 end state is the expected result the
+replay is compared with. Run: python3 make_replay_example.py
 """
 import pathlib
 

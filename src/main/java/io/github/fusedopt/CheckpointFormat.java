@@ -10,21 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * Version 1 of the checkpoint format, little-endian throughout:
- *
- * <pre>
- * offset       size   field
- * 0            8      magic: 0x89 'F' 'O' 'P' 'T' '\r' '\n' 0x1A
- * 8            4      version: 1
- * 12           4      H: byte length of the hyperparameter text
- * 16           H      hyperparameters, UTF-8, one "key=value\n" line each ({@link HyperparameterText})
- * 16+H         8      step counter t (int64)
- * 24+H         8      AdamL's reference loss (float64; NaN when unset and for other optimizers)
- * 32+H         4      T: number of tensors
- * 36+H         4·T    each tensor's size n_i (int32)
- * 36+H+4T      ...    per tensor in order: m_i (n_i float32), then v_i (n_i float32)
- * end − 4      4      CRC32C of every byte before it
- * </pre>
+ * Version 1 of the checkpoint format: the writer, the layout's constants, and the rule of what a
+ * checkpoint may hold. The layout is documented, field by field, in {@code docs/checkpoints.md};
+ * {@link CheckpointReader} reads it.
  */
 final class CheckpointFormat {
 

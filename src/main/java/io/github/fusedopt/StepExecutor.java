@@ -40,7 +40,7 @@ public final class StepExecutor implements AutoCloseable {
 
     /**
      * The default {@link #minParallelElements()}: below it, a second thread cost more than it saved
-     * on the 2-core machine the README's figures come from (see its parallel table).
+     * on the 2-core machines of the figures in {@code docs/benchmarks.md} (its parallel table).
      */
     public static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1 << 20;
 

@@ -317,7 +317,7 @@ class CheckpointTest {
         }
     }
 
-    /** The README's layout, read field by field with nothing but the JDK. */
+    /** The layout of docs/checkpoints.md, read field by field with nothing but the JDK. */
     @Test
     void theFileHasTheDocumentedLayout() throws IOException {
         OptimizerState state = trainedGroupState(1, 4);

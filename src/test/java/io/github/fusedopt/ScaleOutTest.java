@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The README's scale-out story: two shards, each stepping its own half with the global loss
+ * The scale-out story of docs/api.md: two shards, each stepping its own half with the global loss
  * (AdamL) or the global {@code ‖g‖₁} (AdaL) that an all-reduce would give, end where one process
  * stepping the whole tensor ends.
  */

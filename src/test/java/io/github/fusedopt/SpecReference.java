@@ -6,8 +6,8 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /**
- * The update rules of {@code ALGORITHMS.md} in {@code double}, written straight from the formulas:
- * no folding, no float rounding. The EMA rates are the float values the kernels apply
+ * The update rules in {@code double}, written straight from the formulas in each optimizer's
+ * Javadoc: no folding, no float rounding. The EMA rates are the float values the kernels apply
  * ({@link StepScalars#asApplied}), so the comparison measures arithmetic, not how well
  * {@code 0.999} fits in a float.
  *

@@ -12,6 +12,7 @@ final class JsonReport {
 
     static String render(Summary summary) {
         StringBuilder out = new StringBuilder("{\n");
+        measurement(out, summary.suite().measures());
         Machine machine = summary.machine();
         out.append("  \"machine\": {\"cpu\": ").append(string(machine.cpu()))
                 .append(", \"avx512\": ").append(machine.avx512())
@@ -37,13 +38,14 @@ final class JsonReport {
         array(out, "peers", summary.peers(), peer -> "{\"peer\": " + string(peer.params().get("peer"))
                 + ", \"size\": " + peer.size() + ", \"elementsPerSecond\": " + number(peer.elementsPerSecond()) + "}");
         out.append(",\n");
-        targets(out, summary.targets());
+        targets(out, summary.targets(), summary.suite().measures());
         return out.append("\n}\n").toString();
     }
 
     /** The scale section as JSON: group, parallel and off-heap rows, and their targets. */
-    static String render(ScaleSummary scale) {
+    static String render(ScaleSummary scale, boolean measures) {
         StringBuilder out = new StringBuilder("{\n");
+        measurement(out, measures);
         array(out, "group", scale.groupRows(), row -> "{\"optimizer\": " + string(row.optimizer())
                 + ", \"layout\": " + string(row.layout()) + ", \"api\": " + string(row.api())
                 + ", \"shape\": " + string(row.shape())
@@ -59,14 +61,24 @@ final class JsonReport {
                 + ", \"elementsPerSecond\": " + number(row.elementsPerSecond())
                 + ", \"overHeap\": " + number(row.overHeap()) + "}");
         out.append(",\n");
-        targets(out, scale.targets());
+        targets(out, scale.targets(), measures);
         return out.append("\n}\n").toString();
     }
 
-    private static void targets(StringBuilder out, List<Summary.Target> targets) {
+    /** Whether the figures are measurements; a pipeline check says that they are not. */
+    private static void measurement(StringBuilder out, boolean measures) {
+        out.append("  \"measurement\": ").append(measures);
+        if (!measures) {
+            out.append(",\n  \"note\": ").append(string(Suite.NOT_A_MEASUREMENT));
+        }
+        out.append(",\n");
+    }
+
+    /** {@code met} is null where the targets are not judged. */
+    private static void targets(StringBuilder out, List<Summary.Target> targets, boolean judged) {
         array(out, "targets", targets, target -> "{\"target\": " + string(target.name())
                 + ", \"bar\": " + string(target.bar()) + ", \"measured\": " + string(target.measured())
-                + ", \"met\": " + target.met() + "}");
+                + ", \"met\": " + (judged ? String.valueOf(target.met()) : "null") + "}");
     }
 
     /** {@code "name": [ ... ]}, one object per line, without a trailing comma or line break. */

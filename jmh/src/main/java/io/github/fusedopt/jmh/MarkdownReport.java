@@ -34,8 +34,9 @@ final class MarkdownReport {
             for (Measurement slow : summary.trulyScalar()) {
                 String optimizer = slow.params().get("optimizer");
                 double vector = summary.elementsPerSecond(optimizer, slow.size(), "vector");
-                out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.1f× |%n", optimizer, slow.size(),
-                        slow.elementsPerSecond() / 1e9, vector / slow.elementsPerSecond()));
+                out.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %s |%n", optimizer, slow.size(),
+                        slow.elementsPerSecond() / 1e9, Double.isNaN(vector) ? "–"
+                                : String.format(Locale.ROOT, "%.1f×", vector / slow.elementsPerSecond())));
             }
         }
 
@@ -60,16 +61,17 @@ final class MarkdownReport {
             }
         }
 
-        out.append("\nTargets:\n\n").append(targets(summary.targets()));
+        out.append("\nTargets:\n\n").append(targets(summary.targets(), suite.measures()));
         return out.toString();
     }
 
-    /** A targets table. */
-    static String targets(List<Summary.Target> targets) {
+    /** A targets table; a pipeline check's targets are listed but not judged. */
+    static String targets(List<Summary.Target> targets, boolean judged) {
         StringBuilder out = new StringBuilder("| target | bar | measured | met |\n|---|---|---|---|\n");
         for (Summary.Target target : targets) {
             out.append("| ").append(target.name()).append(" | ").append(target.bar()).append(" | ")
-                    .append(target.measured()).append(" | ").append(target.met() ? "yes" : "**no**").append(" |\n");
+                    .append(target.measured()).append(" | ")
+                    .append(!judged ? "not judged" : target.met() ? "yes" : "**no**").append(" |\n");
         }
         return out.toString();
     }

@@ -6,70 +6,85 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The benchmark report: runs {@link StepBenchmark} (vector and scalar), the truly scalar baseline
- * and {@link BandwidthBenchmark}, prints a Markdown table and writes {@code report.md},
- * {@code report.json}, {@code throughput.png} and JMH's raw JSON into one folder.
+ * and {@link BandwidthBenchmark}, prints a Markdown table with the targets and writes
+ * {@code report.md}, {@code report.json}, {@code throughput.png} and JMH's raw JSON into one folder.
  *
  * <pre>
- * Report [--out=DIR] [--optimizers=adam,adal] [--sizes=4096,16777216] [--scalar-sizes=4096] [--quick] [--peers]
- *        [--sections=steps,scale,checks]
+ * Report [--quick | --full] [--out=DIR] [--optimizers=adam,adal] [--sizes=4096,16777216]
+ *        [--scalar-sizes=4096] [--sections=steps,scale,checks] [--peers]
  * </pre>
- * The {@code scale} section runs {@link GroupBenchmark}, {@link ParallelBenchmark} and
- * {@link OffHeapBenchmark} on fixed parameters ({@link ScaleRuns}); {@code --optimizers} and
- * {@code --sizes} apply to the {@code steps} section. The {@code checks} section runs
- * {@link NonFiniteBenchmark} ({@link CheckCost}).
- * {@code --quick} checks the pipeline with very short runs; its figures mean nothing.
+ * See {@link ReportPlan} for what each mode runs. The {@code scale} section runs
+ * {@link GroupBenchmark}, {@link ParallelBenchmark} and {@link OffHeapBenchmark} on fixed parameters
+ * ({@link ScaleRuns}); the {@code checks} section runs {@link NonFiniteBenchmark} ({@link CheckCost}).
  * {@code --peers} also times ND4J's and Tribuo's Adam, and needs the jar built with {@code -Ppeers}.
  */
 public final class Report {
 
-    private static final List<String> OPTIMIZERS = List.of("adam", "adamw", "eadam", "adabelief", "adaml", "adal");
-    private static final List<Integer> SIZES = List.of(1024, 4096, 4097, 65536, 1048576, 16777216);
-
-    private static final List<String> KNOWN_OPTIONS =
-            List.of("--out", "--optimizers", "--sizes", "--scalar-sizes", "--quick", "--peers", "--sections");
-    private static final List<String> SECTIONS = List.of("steps", "scale", "checks");
-
     private Report() {
     }
 
-    public static void main(String[] args) throws IOException, RunnerException {
-        Map<String, String> options = parse(args);
-        Path out = Path.of(options.getOrDefault("out", "results"));
-        List<String> optimizers = list(options.get("optimizers"), OPTIMIZERS);
-        List<Integer> sizes = list(options.get("sizes"), SIZES).stream().map(Integer::valueOf).sorted().toList();
-        List<Integer> scalarSizes = list(options.get("scalar-sizes"), List.of(Summary.CACHE_SIZE)).stream()
-                .map(Integer::valueOf).toList();
-        boolean quick = options.containsKey("quick");
-        Suite suite = quick ? Suite.quick() : Suite.standard();
-        List<String> sections = list(options.get("sections"), SECTIONS);
+    public static void main(String[] args) throws IOException {
+        QuietOutput.install();
+        ReportPlan plan;
+        try {
+            plan = ReportPlan.of(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Report: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            run(plan);
+        } catch (RunnerException e) {
+            System.err.println(lockHeld(e) ? "Report: another JMH run holds its lock (/tmp/jmh.lock). Two benchmark "
+                    + "runs on one machine disturb each other's figures, so JMH refuses the second. Wait for the "
+                    + "other run to end, or pass -Djmh.ignoreLock=true to accept disturbed figures."
+                    : "Report: JMH failed: " + e.getMessage());
+            System.exit(3);
+        }
+    }
+
+    private static boolean lockHeld(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("JMH lock")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void run(ReportPlan plan) throws IOException, RunnerException {
+        Suite suite = plan.quick() ? Suite.quick() : Suite.standard();
+        Path out = plan.out();
         Files.createDirectories(out);
-        String command = ("Report " + String.join(" ", args)).trim().replaceAll("\\s+", " ");
+        System.out.println("Report: " + plan.command());
         StringBuilder markdown = new StringBuilder();
+        if (!suite.measures()) {
+            markdown.append("> **").append(Suite.NOT_A_MEASUREMENT).append("**\n\n");
+        }
         StringBuilder json = new StringBuilder();
-        if (sections.contains("steps")) {
-            Summary summary = steps(suite, out, optimizers, sizes, scalarSizes, options.containsKey("peers"));
-            markdown.append(MarkdownReport.render(summary, command.strip()));
+        if (plan.sections().contains("steps")) {
+            Summary summary = steps(suite, plan);
+            markdown.append(MarkdownReport.render(summary, plan.command()));
             json.append(JsonReport.render(summary));
             ThroughputChart.write(summary, out.resolve("throughput.png"));
         }
-        if (sections.contains("scale")) {
-            ScaleSummary scale = ScaleRuns.run(suite, quick, out);
-            describeRunIfFirst(markdown, command);
-            markdown.append(ScaleReport.render(scale));
-            Files.writeString(out.resolve("scale.json"), JsonReport.render(scale));
+        if (plan.sections().contains("scale")) {
+            ScaleSummary scale = ScaleRuns.run(suite, plan.quick(), out);
+            describeRunIfFirst(markdown, plan.command());
+            markdown.append(ScaleReport.render(scale, suite.measures()));
+            Files.writeString(out.resolve("scale.json"), JsonReport.render(scale, suite.measures()));
         }
-        if (sections.contains("checks")) {
-            CheckCost checks = checks(suite, quick, out);
-            describeRunIfFirst(markdown, command);
+        if (plan.sections().contains("checks")) {
+            CheckCost checks = checks(suite, plan.quick(), out);
+            describeRunIfFirst(markdown, plan.command());
             markdown.append(checks.markdown());
-            Files.writeString(out.resolve("checks.json"), checks.json());
+            Files.writeString(out.resolve("checks.json"), checks.json(suite.measures()));
         }
         Files.writeString(out.resolve("report.md"), markdown.toString());
         if (!json.isEmpty()) {
@@ -80,8 +95,10 @@ public final class Report {
         System.out.println("Written to " + out.toAbsolutePath());
     }
 
-    private static Summary steps(Suite suite, Path out, List<String> optimizers, List<Integer> sizes,
-                                 List<Integer> scalarSizes, boolean withPeers) throws IOException, RunnerException {
+    private static Summary steps(Suite suite, ReportPlan plan) throws IOException, RunnerException {
+        List<String> optimizers = plan.optimizers();
+        List<Integer> sizes = plan.sizes();
+        Path out = plan.out();
         List<Map<String, String[]>> pairs = new ArrayList<>();
         for (String optimizer : optimizers) {
             for (int size : sizes) {
@@ -92,26 +109,25 @@ public final class Report {
         List<Measurement> steps = suite.run("StepBenchmark", pairs, List.of(Suite.VECTOR_MODULE), true,
                 out.resolve("jmh-step.json"));
         List<Measurement> trulyScalar = suite.run("StepBenchmark",
-                List.of(Map.of("optimizer", optimizers.toArray(String[]::new), "size", strings(scalarSizes),
+                List.of(Map.of("optimizer", optimizers.toArray(String[]::new), "size", strings(plan.scalarSizes()),
                         "impl", new String[] {"scalar"})),
                 List.of(Suite.VECTOR_MODULE, "-XX:-UseSuperWord"), false, out.resolve("jmh-truly-scalar.json"));
         List<Measurement> bandwidth = suite.run("BandwidthBenchmark", List.of(Map.of("size", strings(sizes))),
                 List.of(), true, out.resolve("jmh-bandwidth.json"));
         List<Measurement> peers = List.of();
-        if (withPeers) {
+        if (plan.peers()) {
             peers = suite.run("PeerBenchmark",
                     List.of(Map.of("peer", new String[] {"nd4j", "tribuo"}, "size", strings(sizes))),
                     List.of(), false, out.resolve("jmh-peers.json"));
         }
-
         return new Summary(Machine.current(), suite, optimizers, sizes, steps, trulyScalar, bandwidth, peers);
     }
 
     /** A section without the steps section before it still names the machine and the command. */
     private static void describeRunIfFirst(StringBuilder markdown, String command) {
-        if (markdown.isEmpty()) {
+        if (markdown.isEmpty() || markdown.toString().startsWith("> ") && markdown.indexOf("Machine:") < 0) {
             markdown.append("Machine: ").append(Machine.current().describe()).append("  \nCommand: `")
-                    .append(command.strip()).append("`.\n");
+                    .append(command).append("`.\n");
         }
     }
 
@@ -125,32 +141,6 @@ public final class Report {
         }
         return new CheckCost(suite.run("NonFiniteBenchmark", sets, List.of(Suite.VECTOR_MODULE), false,
                 out.resolve("jmh-nonfinite.json")));
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        // Maven passes its report.options property as one argument, possibly holding several.
-        for (String arg : String.join(" ", args).trim().split("\\s+")) {
-            if (arg.isEmpty()) {
-                continue;
-            }
-            int eq = arg.indexOf('=');
-            String key = eq < 0 ? arg : arg.substring(0, eq);
-            if (!KNOWN_OPTIONS.contains(key)) {
-                throw new IllegalArgumentException("unknown option " + arg + "; known: " + KNOWN_OPTIONS);
-            }
-            options.put(key.substring(2), eq < 0 ? "" : arg.substring(eq + 1));
-        }
-        return options;
-    }
-
-    private static <T> List<String> list(String value, List<T> defaults) {
-        if (value == null) {
-            List<String> strings = new ArrayList<>();
-            defaults.forEach(d -> strings.add(String.valueOf(d)));
-            return strings;
-        }
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private static String[] strings(List<Integer> values) {

@@ -8,7 +8,7 @@ final class ScaleReport {
     private ScaleReport() {
     }
 
-    static String render(ScaleSummary scale) {
+    static String render(ScaleSummary scale, boolean judged) {
         StringBuilder out = new StringBuilder("\n## Scale\n");
         if (!scale.group().isEmpty()) {
             out.append("\nGroup steps (`GroupBenchmark`): one step over about 1M elements cut into tensors; `arrays`: "
@@ -40,7 +40,7 @@ final class ScaleReport {
                         row.elementsPerSecond() / 1e9, row.overHeap()));
             }
         }
-        out.append("\nScale targets:\n\n").append(MarkdownReport.targets(scale.targets()));
+        out.append("\nScale targets:\n\n").append(MarkdownReport.targets(scale.targets(), judged));
         return out.toString();
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * so every parameter combination must run in its own fork (JMH's default).
  *
  * <p>The arrays are allocated as a framework would allocate them (parameters and gradients, then
- * the state), with no control over their placement; see the README on alignment.
+ * the state), with no control over their placement; see docs/benchmarks.md on alignment.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -12,6 +12,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,22 +33,31 @@ import java.util.TreeMap;
  * @param warmup length of one warm-up iteration
  * @param iterations measured iterations per fork
  * @param iteration length of one measured iteration
+ * @param measures false for the pipeline check, whose figures are not measurements
  */
-record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, TimeValue iteration) {
+record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, TimeValue iteration,
+             boolean measures) {
 
     static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+
+    /** JDK 24+ warns on every fork that JMH uses {@code sun.misc.Unsafe}; the warning says nothing about us. */
+    static final String QUIET_UNSAFE = "--sun-misc-unsafe-memory-access=allow";
+
+    /** What quick-mode files say at their top: their figures mean nothing. */
+    static final String NOT_A_MEASUREMENT = "Quick mode: this run checks that the report works. Its figures are "
+            + "not measurements, and its targets are not judged.";
 
     /**
      * The default run: two forks of about 3.5 s each per combination. On a shared machine whole
      * forks run slow (array placement, neighbours), so a figure is the better of two forks.
      */
     static Suite standard() {
-        return new Suite(2, 2, TimeValue.milliseconds(500), 4, TimeValue.milliseconds(250));
+        return new Suite(2, 2, TimeValue.milliseconds(500), 4, TimeValue.milliseconds(250), true);
     }
 
     /** A check that the pipeline works, not a measurement. */
     static Suite quick() {
-        return new Suite(1, 1, TimeValue.milliseconds(300), 2, TimeValue.milliseconds(200));
+        return new Suite(1, 1, TimeValue.milliseconds(300), 2, TimeValue.milliseconds(200), false);
     }
 
     /**
@@ -59,7 +69,11 @@ record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, 
     List<Measurement> run(String benchmark, List<Map<String, String[]>> paramSets, List<String> jvmArgs,
                           boolean profileAllocation, Path jmhJson) throws RunnerException, IOException {
         List<RunResult> results = new ArrayList<>();
+        List<String> forkArgs = new ArrayList<>(jvmArgs);
+        forkArgs.add(QUIET_UNSAFE);
         for (Map<String, String[]> params : paramSets) {
+            System.out.println("  " + benchmark + " " + describe(params) + (jvmArgs.contains("-XX:-UseSuperWord")
+                    ? " -XX:-UseSuperWord" : ""));
             ChainedOptionsBuilder options = new OptionsBuilder()
                     .include("\\." + benchmark + "\\.")
                     .forks(forks)
@@ -67,7 +81,8 @@ record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, 
                     .warmupTime(warmup)
                     .measurementIterations(iterations)
                     .measurementTime(iteration)
-                    .jvmArgsAppend(jvmArgs.toArray(String[]::new));
+                    .verbosity(VerboseMode.SILENT)
+                    .jvmArgsAppend(forkArgs.toArray(String[]::new));
             params.forEach(options::param);
             if (profileAllocation) {
                 options.addProfiler(GCProfiler.class);
@@ -82,6 +97,13 @@ record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, 
             measurements.add(measurement(benchmark, result));
         }
         return measurements;
+    }
+
+    private static String describe(Map<String, String[]> params) {
+        StringBuilder s = new StringBuilder();
+        new TreeMap<>(params).forEach((key, values) -> s.append(s.isEmpty() ? "" : " ").append(key).append('=')
+                .append(String.join(",", values)));
+        return s.toString();
     }
 
     private static Measurement measurement(String benchmark, RunResult result) {

@@ -18,6 +18,9 @@ import java.util.Locale;
  */
 public final class Study {
 
+    static final String QUICK_NOTE = "Quick mode: budgets cut to check that the study runs; these figures are "
+            + "not results.";
+
     private Study() {
     }
 
@@ -38,18 +41,20 @@ public final class Study {
         List<FunctionRun> functions = FunctionStudy.run(FunctionStudy.problems(), quick ? 100 : FunctionStudy.BUDGET);
         List<MlpRun> mlp = MlpStudy.run(quick ? 5 : MlpStudy.EPOCHS);
 
-        Files.writeString(out.resolve("functions.csv"), StudyTables.functionSummaryCsv(functions));
-        Files.writeString(out.resolve("function-curves.csv"), StudyTables.functionCurvesCsv(functions));
-        Files.writeString(out.resolve("mlp-curves.csv"), StudyTables.mlpCurvesCsv(mlp));
+        // A quick run's files say so at their top; CSV readers skip it as a comment ('#').
+        String csvNote = quick ? "# " + QUICK_NOTE + "\n" : "";
+        Files.writeString(out.resolve("functions.csv"), csvNote + StudyTables.functionSummaryCsv(functions));
+        Files.writeString(out.resolve("function-curves.csv"), csvNote + StudyTables.functionCurvesCsv(functions));
+        Files.writeString(out.resolve("mlp-curves.csv"), csvNote + StudyTables.mlpCurvesCsv(mlp));
         for (Objective problem : FunctionStudy.problems()) {
-            StudyCharts.function(functions, problem.name(), 1e-2, out.resolve(problem.name() + ".png"));
+            StudyCharts.function(functions, problem.name(), 1e-2, quick, out.resolve(problem.name() + ".png"));
         }
         for (MlpStudy.Schedule schedule : MlpStudy.Schedule.values()) {
             String name = "mlp-" + schedule.name().toLowerCase(Locale.ROOT);
-            StudyCharts.mlp(mlp, 1e-2, schedule, false, out.resolve(name + "-loss.png"));
-            StudyCharts.mlp(mlp, 1e-2, schedule, true, out.resolve(name + "-accuracy.png"));
+            StudyCharts.mlp(mlp, 1e-2, schedule, false, quick, out.resolve(name + "-loss.png"));
+            StudyCharts.mlp(mlp, 1e-2, schedule, true, quick, out.resolve(name + "-accuracy.png"));
         }
-        String markdown = "# Convergence study\n\n"
+        String markdown = "# Convergence study\n\n" + (quick ? "> **" + QUICK_NOTE + "**\n\n" : "")
                 + "Settings: every optimizer's defaults except the learning rate α (AdamW keeps λ = 0.01, "
                 + "decoupled); AdamL's loss is the objective (the mini-batch loss for the network).\n\n"
                 + "## Test functions\n\nFull-gradient iterations from each function's start point, budget "

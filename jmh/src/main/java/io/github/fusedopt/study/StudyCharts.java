@@ -26,11 +26,14 @@ final class StudyCharts {
     private StudyCharts() {
     }
 
+    /** What a quick run's chart titles end with. */
+    static final String QUICK = " (quick mode: not a measurement)";
+
     /** The gap against iterations (both log scale) of every contender at one learning rate. */
-    static void function(List<FunctionRun> runs, String problem, double learningRate, Path png) throws IOException {
-        XYChart chart = chart(problem + ", α = " + learningRate, "iteration + 1", "f − f*");
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
+    static void function(List<FunctionRun> runs, String problem, double learningRate, boolean quick, Path png)
+            throws IOException {
+        XYChart chart = chart(problem + ", α = " + learningRate + (quick ? QUICK : ""), "iteration + 1", "f − f*");
+        logarithmic(chart, true, true);
         for (FunctionRun run : runs) {
             if (!run.problem().equals(problem) || run.learningRate() != learningRate) {
                 continue;
@@ -49,12 +52,12 @@ final class StudyCharts {
     }
 
     /** Training loss (log scale) or test accuracy against epochs, one learning rate and schedule. */
-    static void mlp(List<MlpRun> runs, double learningRate, MlpStudy.Schedule schedule, boolean accuracy, Path png)
-            throws IOException {
+    static void mlp(List<MlpRun> runs, double learningRate, MlpStudy.Schedule schedule, boolean accuracy,
+                    boolean quick, Path png) throws IOException {
         String title = "two spirals, α = " + learningRate + ", " + (schedule == MlpStudy.Schedule.CONSTANT
-                ? "no schedule" : "step decay ×0.1 at 50% and 75%");
+                ? "no schedule" : "step decay ×0.1 at 50% and 75%") + (quick ? QUICK : "");
         XYChart chart = chart(title, "epoch", accuracy ? "held-out accuracy" : "training loss");
-        chart.getStyler().setYAxisLogarithmic(!accuracy);
+        logarithmic(chart, false, !accuracy);
         for (MlpRun run : runs) {
             if (run.learningRate() != learningRate || run.schedule() != schedule) {
                 continue;
@@ -67,6 +70,17 @@ final class StudyCharts {
                     run.contender());
         }
         save(chart, png);
+    }
+
+    /**
+     * Log axes with ticks between the decades too: a curve that spans less than a decade would
+     * otherwise get one tick label or none.
+     */
+    private static void logarithmic(XYChart chart, boolean x, boolean y) {
+        chart.getStyler().setXAxisLogarithmic(x);
+        chart.getStyler().setYAxisLogarithmic(y);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
     }
 
     private static void style(XYSeries series, Contender contender) {

@@ -33,6 +33,7 @@ class CheckCostTest {
     @Test
     void rendersOneLinePerRow() {
         assertTrue(COST.markdown().contains("| adam | 4096 | 2.05 | 1.64 | 1.25× |"), COST.markdown());
-        assertTrue(COST.json().contains("\"timeRatio\": 1.25000}"), COST.json());
+        assertTrue(COST.json(true).contains("\"timeRatio\": 1.25000}"), COST.json(true));
+        assertTrue(COST.json(false).contains("\"measurement\": false"), COST.json(false));
     }
 }
