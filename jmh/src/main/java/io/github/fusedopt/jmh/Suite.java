@@ -48,11 +48,13 @@ record Suite(int forks, int warmupIterations, TimeValue warmup, int iterations, 
             + "not measurements, and its targets are not judged.";
 
     /**
-     * The default run: two forks of about 3.5 s each per combination. On a shared machine whole
-     * forks run slow (array placement, neighbours), so a figure is the better of two forks.
+     * The default run: two forks of about 4.5 s each per combination. On a shared machine whole
+     * forks run slow (array placement, neighbours), so a figure is the better of two forks. The
+     * warm-up is 3 × 0.75 s: on an AVX-512 machine C2 took more than 1 s to finish AdaL's kernels,
+     * and iterations measured before that ran the interpreted Vector API, which allocates.
      */
     static Suite standard() {
-        return new Suite(2, 2, TimeValue.milliseconds(500), 4, TimeValue.milliseconds(250), true);
+        return new Suite(2, 3, TimeValue.milliseconds(750), 4, TimeValue.milliseconds(250), true);
     }
 
     /** A check that the pipeline works, not a measurement. */
