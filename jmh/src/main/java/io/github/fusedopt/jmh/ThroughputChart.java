@@ -28,6 +28,7 @@ final class ThroughputChart {
         CategoryChart chart = new CategoryChartBuilder().width(960).height(600).title(title)
                 .xAxisTitle("elements per tensor").yAxisTitle("G elements/s").build();
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        chart.getStyler().setOverlapped(true);   // every line's point for a size at that size's label
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartTitleVisible(true);
         chart.getStyler().setYAxisMin(0.0);

@@ -72,15 +72,36 @@ final class StudyCharts {
         save(chart, png);
     }
 
-    /**
-     * Log axes with ticks between the decades too: a curve that spans less than a decade would
-     * otherwise get one tick label or none.
-     */
+    /** Log axes as asked; their ticks are set once the data is in ({@link #tickLogAxes}). */
     private static void logarithmic(XYChart chart, boolean x, boolean y) {
         chart.getStyler().setXAxisLogarithmic(x);
         chart.getStyler().setYAxisLogarithmic(y);
-        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+    }
+
+    /**
+     * A log axis labels only decades; one that spans less than two decades would get one label or
+     * none, so it labels the ticks between decades as well.
+     */
+    private static void tickLogAxes(XYChart chart) {
+        double[] x = range(chart, true);
+        double[] y = range(chart, false);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(!(x[1] / x[0] < 100));
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(!(y[1] / y[0] < 100));
+    }
+
+    /** The smallest positive and the largest value of the chart's x or y data. */
+    private static double[] range(XYChart chart, boolean x) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            for (double value : x ? series.getXData() : series.getYData()) {
+                if (value > 0 && Double.isFinite(value)) {
+                    min = Math.min(min, value);
+                    max = Math.max(max, value);
+                }
+            }
+        }
+        return new double[] {min, max};
     }
 
     private static void style(XYSeries series, Contender contender) {
@@ -96,6 +117,7 @@ final class StudyCharts {
     }
 
     private static void save(XYChart chart, Path png) throws IOException {
+        tickLogAxes(chart);
         String file = png.toString();
         BitmapEncoder.saveBitmap(chart, file.substring(0, file.length() - ".png".length()), BitmapEncoder.BitmapFormat.PNG);
     }
