@@ -44,21 +44,25 @@ public final class AdaBelief extends GradientOptimizer {
     }
 
     @Override
-    Algorithm algorithm() {
-        return Algorithm.ADABELIEF;
+    public OptimizerKind kind() {
+        return OptimizerKind.ADABELIEF;
     }
 
     @Override
-    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
-        scalars.adaBelief(learningRate(), beta1(), beta2(), eps(), t);
+    void prepare(StepScalars scalars, double learningRate, double referenceLoss, long t, double loss) {
+        scalars.adaBelief(learningRate, beta1(), beta2(), eps(), t);
     }
 
-
     /** Builds an {@link AdaBelief}; see the class documentation for the defaults. */
-    public static final class Builder extends Optimizer.Builder<Builder> {
+    public static final class Builder extends OptimizerBuilder<Builder> {
 
         Builder() {
             super(1e-16, 0, WeightDecayMode.COUPLED);
+        }
+
+        @Override
+        OptimizerKind kind() {
+            return OptimizerKind.ADABELIEF;
         }
 
         @Override

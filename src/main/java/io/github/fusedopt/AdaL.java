@@ -4,6 +4,8 @@ import io.github.fusedopt.kernel.KernelProvider;
 import io.github.fusedopt.kernel.StepScalars;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Map;
 
 /**
  * AdaL (Zhang et al., arXiv 2107.01525): the gradient is scaled by its own l1 norm before the
@@ -88,9 +90,10 @@ public final class AdaL extends GradientOptimizer {
         Checks.finite(gradScale, "gradScale");
         group.checkAccessible();
         StepScalars scalars = new StepScalars();
-        prepareGradient(scalars, gradScale);
         double total = 0;
         for (int i = 0; i < group.tensorCount(); i++) {
+            double own = group.settings().weightDecay[group.settings().settingOf[i]];
+            prepareGradient(scalars, gradScale, learningRate(), Double.isNaN(own) ? weightDecay() : own);
             total += group.tensor(i).gradL1Norm(KernelProvider.kernels(), scalars);
         }
         return total;
@@ -111,7 +114,8 @@ public final class AdaL extends GradientOptimizer {
      */
     public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, float[] grads) {
         checkGradNorm(gradL1Norm);
-        return stepWhole(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads);
+        return StepEntry.whole(this, KernelProvider.kernels(), state, params, grads,
+                conveniences(state).gradL1Norm(gradL1Norm));
     }
 
     /**
@@ -136,8 +140,8 @@ public final class AdaL extends GradientOptimizer {
     public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, float[] params, int paramsOffset,
                                  float[] grads, int gradsOffset, int length, double gradScale) {
         checkGradNorm(gradL1Norm);
-        return step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, paramsOffset, grads, gradsOffset,
-                length, gradScale);
+        return StepEntry.arrays(this, KernelProvider.kernels(), state, params, paramsOffset, grads, gradsOffset,
+                null, 0, length, conveniences(state).gradL1Norm(gradL1Norm).gradScale(gradScale));
     }
 
     /**
@@ -159,7 +163,8 @@ public final class AdaL extends GradientOptimizer {
     public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, MemorySegment params, MemorySegment grads,
                                  double gradScale) {
         checkGradNorm(gradL1Norm);
-        return step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, params, grads, gradScale);
+        return StepEntry.segments(this, KernelProvider.kernels(), state, params, grads, null,
+                conveniences(state).gradL1Norm(gradL1Norm).gradScale(gradScale));
     }
 
     /**
@@ -182,7 +187,8 @@ public final class AdaL extends GradientOptimizer {
     public StepOutcome stepWithGradNorm(OptimizerState state, double gradL1Norm, TensorGroup group, double gradScale,
                                  StepExecutor executor) {
         checkGradNorm(gradL1Norm);
-        return step(KernelProvider.kernels(), state, Double.NaN, gradL1Norm, group, gradScale, executor);
+        return StepEntry.group(this, KernelProvider.kernels(), state, group, conveniences(state)
+                .gradL1Norm(gradL1Norm).gradScale(gradScale).executor(Checks.notNull(executor, "executor")));
     }
 
     private static void checkGradNorm(double gradL1Norm) {
@@ -190,13 +196,26 @@ public final class AdaL extends GradientOptimizer {
     }
 
     @Override
-    Algorithm algorithm() {
-        return Algorithm.ADAL;
+    public OptimizerKind kind() {
+        return OptimizerKind.ADAL;
     }
 
     @Override
-    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
-        scalars.adal(learningRate(), beta1(), beta2(), eps(), t, anneal);
+    void checkStepInputs(Step step) {
+        if (!Double.isNaN(step.gradL1Norm())) {
+            Checks.nonNegative(step.gradL1Norm(), "step.gradL1Norm");
+        }
+    }
+
+    @Override
+    void prepare(StepScalars scalars, double learningRate, double referenceLoss, long t, double loss) {
+        scalars.adal(learningRate, beta1(), beta2(), eps(), t, anneal);
+    }
+
+    @Override
+    void putOwn(Map<String, String> values) {
+        values.put("anneal", Boolean.toString(anneal));
+        values.put("normScope", normScope.name());
     }
 
 
@@ -205,13 +224,9 @@ public final class AdaL extends GradientOptimizer {
         return normScope == NormScope.GROUP;
     }
 
-    @Override
-    String extraToString() {
-        return ", anneal=" + anneal + ", normScope=" + normScope;
-    }
 
     /** Builds an {@link AdaL}; see the class documentation for the defaults. */
-    public static final class Builder extends Optimizer.Builder<Builder> {
+    public static final class Builder extends OptimizerBuilder<Builder> {
 
         private boolean anneal = true;
         private NormScope normScope = NormScope.TENSOR;
@@ -241,6 +256,28 @@ public final class AdaL extends GradientOptimizer {
         public Builder normScope(NormScope normScope) {
             this.normScope = normScope;
             return this;
+        }
+
+        @Override
+        boolean setOwn(String name, String value) {
+            switch (name) {
+                case "anneal" -> anneal(bool(name, value));
+                case "normScope" -> normScope(constant(NormScope.class, name, value));
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        List<String> ownNames() {
+            return List.of("anneal", "normScope");
+        }
+
+        @Override
+        OptimizerKind kind() {
+            return OptimizerKind.ADAL;
         }
 
         @Override

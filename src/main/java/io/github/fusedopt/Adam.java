@@ -1,6 +1,10 @@
 package io.github.fusedopt;
 
+import io.github.fusedopt.kernel.StepKernels.Family;
 import io.github.fusedopt.kernel.StepScalars;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * Adam (Kingma &amp; Ba, 2015), with the semantics of {@code torch.optim.Adam}:
@@ -24,8 +28,11 @@ import io.github.fusedopt.kernel.StepScalars;
  */
 public final class Adam extends GradientOptimizer {
 
+    private final boolean amsGrad;
+
     private Adam(Builder builder) {
         super(builder);
+        this.amsGrad = builder.amsGrad;
     }
 
     /**
@@ -45,25 +52,79 @@ public final class Adam extends GradientOptimizer {
      */
     @Override
     public Builder toBuilder() {
-        return new Builder().copyShared(this);
+        return new Builder().copyShared(this).amsGrad(amsGrad);
+    }
+
+    /** {@return whether the AMSGrad variant is on: the denominator uses {@code v_max}, a third state slot} */
+    public boolean amsGrad() {
+        return amsGrad;
     }
 
     @Override
-    Algorithm algorithm() {
-        return Algorithm.ADAM;
+    public OptimizerKind kind() {
+        return OptimizerKind.ADAM;
     }
 
     @Override
-    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
-        scalars.adam(learningRate(), beta1(), beta2(), eps(), t);
+    Family family() {
+        return amsGrad ? Family.AMSGRAD : Family.ADAM;
     }
 
+    @Override
+    void putOwn(Map<String, String> values) {
+        if (amsGrad) {
+            values.put("amsGrad", "true");   // absent means false: files from before the option still read
+        }
+    }
+
+    @Override
+    void prepare(StepScalars scalars, double learningRate, double referenceLoss, long t, double loss) {
+        if (amsGrad) {
+            scalars.amsGrad(learningRate, beta1(), beta2(), eps(), t);
+        } else {
+            scalars.adam(learningRate, beta1(), beta2(), eps(), t);
+        }
+    }
 
     /** Builds an {@link Adam}; see the class documentation for the defaults. */
-    public static final class Builder extends Optimizer.Builder<Builder> {
+    public static final class Builder extends OptimizerBuilder<Builder> {
+
+        private boolean amsGrad;
 
         Builder() {
             super(1e-8, 0, WeightDecayMode.COUPLED);
+        }
+
+        /**
+         * The AMSGrad variant (Reddi et al. 2018; PyTorch's {@code amsgrad=True}): a third slot
+         * keeps {@code v_max ← max(v_max, v)}, and the denominator uses it in place of {@code v}.
+         * Default off.
+         *
+         * @param amsGrad whether to use it
+         * @return this builder
+         */
+        public Builder amsGrad(boolean amsGrad) {
+            this.amsGrad = amsGrad;
+            return this;
+        }
+
+        @Override
+        boolean setOwn(String name, String value) {
+            if (!name.equals("amsGrad")) {
+                return false;
+            }
+            amsGrad(bool(name, value));
+            return true;
+        }
+
+        @Override
+        List<String> ownNames() {
+            return List.of("amsGrad");
+        }
+
+        @Override
+        OptimizerKind kind() {
+            return OptimizerKind.ADAM;
         }
 
         @Override

@@ -4,6 +4,8 @@ import io.github.fusedopt.kernel.KernelProvider;
 import io.github.fusedopt.kernel.StepScalars;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -100,7 +102,7 @@ public final class AdamL extends Optimizer {
      *         are the same, or the state belongs to another optimizer
      */
     public StepOutcome step(OptimizerState state, double loss, float[] params, float[] grads) {
-        return stepWhole(KernelProvider.kernels(), state, loss, Double.NaN, params, grads);
+        return StepEntry.whole(this, KernelProvider.kernels(), state, params, grads, conveniences(state).loss(loss));
     }
 
     /**
@@ -146,8 +148,8 @@ public final class AdamL extends Optimizer {
      */
     public StepOutcome step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
                      int gradsOffset, int length, double gradScale) {
-        return step(KernelProvider.kernels(), state, loss, Double.NaN, params, paramsOffset, grads, gradsOffset,
-                length, gradScale);
+        return StepEntry.arrays(this, KernelProvider.kernels(), state, params, paramsOffset, grads, gradsOffset,
+                null, 0, length, conveniences(state).loss(loss).gradScale(gradScale));
     }
 
     /**
@@ -185,7 +187,8 @@ public final class AdamL extends Optimizer {
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
     public StepOutcome step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads, double gradScale) {
-        return step(KernelProvider.kernels(), state, loss, Double.NaN, params, grads, gradScale);
+        return StepEntry.segments(this, KernelProvider.kernels(), state, params, grads, null,
+                conveniences(state).loss(loss).gradScale(gradScale));
     }
 
     /**
@@ -223,12 +226,13 @@ public final class AdamL extends Optimizer {
      *         confined to another thread
      */
     public StepOutcome step(OptimizerState state, double loss, TensorGroup group, double gradScale, StepExecutor executor) {
-        return step(KernelProvider.kernels(), state, loss, Double.NaN, group, gradScale, executor);
+        return StepEntry.group(this, KernelProvider.kernels(), state, group,
+                conveniences(state).loss(loss).gradScale(gradScale).executor(Checks.notNull(executor, "executor")));
     }
 
     @Override
-    Algorithm algorithm() {
-        return Algorithm.ADAML;
+    public OptimizerKind kind() {
+        return OptimizerKind.ADAML;
     }
 
     @Override
@@ -237,7 +241,11 @@ public final class AdamL extends Optimizer {
     }
 
     @Override
-    void checkStepInputs(double loss, double gradNorm) {
+    void checkStepInputs(Step step) {
+        double loss = step.loss();
+        if (!step.hasLoss()) {
+            throw Checks.invalid("loss", "none", "AdamL needs the loss of every step: set it with Step.loss(double)");
+        }
         if (!Double.isFinite(loss)) {
             throw Checks.invalid("loss", loss, "must be finite");
         }
@@ -253,20 +261,22 @@ public final class AdamL extends Optimizer {
     }
 
     @Override
-    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
+    void prepare(StepScalars scalars, double learningRate, double referenceLoss, long t, double loss) {
         double lambda = lossScale.scale(loss, referenceLoss);
-        scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, lambda);
+        scalars.eadam(learningRate, beta1(), beta2(), eps(), t, lambda);
     }
 
-
     @Override
-    String extraToString() {
-        return ", lossExponent=" + lossExponent + ", lossMin=" + lossMin
-                + (Double.isNaN(referenceLoss) ? "" : ", referenceLoss=" + referenceLoss);
+    void putOwn(Map<String, String> values) {
+        values.put("lossExponent", Double.toString(lossExponent));
+        values.put("lossMin", Double.toString(lossMin));
+        if (!Double.isNaN(referenceLoss)) {
+            values.put("referenceLoss", Double.toString(referenceLoss));
+        }
     }
 
     /** Builds an {@link AdamL}; see the class documentation for the defaults. */
-    public static final class Builder extends Optimizer.Builder<Builder> {
+    public static final class Builder extends OptimizerBuilder<Builder> {
 
         private double lossExponent = 1;
         private double lossMin = 0;
@@ -311,6 +321,29 @@ public final class AdamL extends Optimizer {
             this.referenceLoss = referenceLoss;
             this.referenceLossSet = true;
             return this;
+        }
+
+        @Override
+        boolean setOwn(String name, String value) {
+            switch (name) {
+                case "lossExponent" -> lossExponent(number(name, value));
+                case "lossMin" -> lossMin(number(name, value));
+                case "referenceLoss" -> referenceLoss(number(name, value));
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        List<String> ownNames() {
+            return List.of("lossExponent", "lossMin", "referenceLoss");
+        }
+
+        @Override
+        OptimizerKind kind() {
+            return OptimizerKind.ADAML;
         }
 
         @Override

@@ -4,6 +4,7 @@ import io.github.fusedopt.io.AtomicFiles;
 import io.github.fusedopt.io.NpyWriter;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,10 +59,7 @@ public final class Checkpoint {
         Checks.notNull(optimizer, "optimizer");
         Checks.notNull(state, "state");
         requireFileName(file);
-        if (optimizer.algorithm() != state.algorithm) {
-            throw Checks.invalid("state", state, "was created by " + state.algorithm
-                    + " and cannot be saved as the state of " + optimizer.getClass().getSimpleName());
-        }
+        StepEntry.checkRule(optimizer, state);
         String problem = CheckpointFormat.stateProblem(optimizer, state.step, state.referenceLoss);
         if (problem != null) {
             throw Checks.invalid("state", state, "cannot be saved with " + optimizer + ": " + problem);
@@ -118,14 +116,14 @@ public final class Checkpoint {
     }
 
     /**
-     * Writes every tensor's moments as {@code .npy} files into {@code directory}:
+     * Writes every tensor's slots as {@code .npy} files into {@code directory}:
      * {@code m_<i>.npy} and {@code v_<i>.npy} for tensor {@code i} (AdaBelief's {@code s} in
-     * {@code v}). {@code numpy.load} reads them as one-dimensional {@code float32} arrays. The set
+     * {@code v}), and {@code vmax_<i>.npy} with AMSGrad. {@code numpy.load} reads them as one-dimensional {@code float32} arrays. The set
      * is written all or nothing: if a file cannot be written, every file keeps its old content.
      *
      * @param directory an existing directory
      * @param state the state to export, of any size; it is only read
-     * @return the files written, {@code m_0, v_0, m_1, v_1, ...}
+     * @return the files written, {@code m_0, v_0, [vmax_0,] m_1, v_1, ...}
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the state's moments live in a closed arena or one confined
      *         to another thread
@@ -139,13 +137,18 @@ public final class Checkpoint {
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < state.tensorCount(); i++) {
             Moments moments = state.moments[i];
-            files.put("m_" + i + ".npy", out -> NpyWriter.write(out, moments.firstSegment()));
-            files.put("v_" + i + ".npy", out -> NpyWriter.write(out, moments.secondSegment()));
+            for (int k = 0; k < state.slotCount(); k++) {
+                MemorySegment slot = moments.segment(k);
+                files.put(SLOT_FILES[k] + "_" + i + ".npy", out -> NpyWriter.write(out, slot));
+            }
         }
         files.keySet().forEach(name -> written.add(directory.resolve(name)));
         AtomicFiles.writeAll(directory, files);
         return List.copyOf(written);
     }
+
+    /** The export's file name of each slot, before {@code _<tensor>.npy}. */
+    private static final String[] SLOT_FILES = {"m", "v", "vmax"};
 
     private static void requireFileName(Path file) {
         if (file.toAbsolutePath().getFileName() == null) {

@@ -41,8 +41,9 @@ final class CheckpointFormat {
         LittleEndianFloats writer = new LittleEndianFloats(out, crc);
         writer.bytes(head.flip());
         for (int i = 0; i < tensors; i++) {
-            writer.floats(state.moments[i].firstSegment());
-            writer.floats(state.moments[i].secondSegment());
+            for (int k = 0; k < state.slotCount(); k++) {
+                writer.floats(state.moments[i].segment(k));
+            }
         }
         ByteBuffer tail = ByteBuffer.allocate(CHECKSUM).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
         new LittleEndianFloats(out, null).bytes(tail.flip());
@@ -61,7 +62,7 @@ final class CheckpointFormat {
         }
         if (!(optimizer instanceof AdamL adamL)) {
             return Double.isNaN(referenceLoss) ? null : "reference loss " + referenceLoss + " is invalid for "
-                    + optimizer.getClass().getSimpleName() + ", which keeps none";
+                    + optimizer.kind().displayName() + ", which keeps none";
         }
         if (Double.isNaN(referenceLoss)) {
             return step == 0 ? null : "AdamL's reference loss is unset after " + step + " steps; the first step sets it";

@@ -106,15 +106,17 @@ final class CheckpointReader {
             }
             elements += n;
         }
-        long expected = countersAt + CheckpointFormat.COUNTERS + 4 * tensors + 8 * elements + CheckpointFormat.CHECKSUM;
+        long fixed = countersAt + CheckpointFormat.COUNTERS + 4 * tensors + CheckpointFormat.CHECKSUM;
+        int slots = slotCount(fixed, elements);
+        long expected = fixed + 4L * slots * elements;
         requireLength(expected);
         if (size > expected) {
             throw damaged((size - expected) + " bytes after the end of the checkpoint (" + expected
                     + " bytes expected, " + size + " present); the file is corrupted");
         }
-        MemorySegment moments = fits ? stage(staging, 8 * elements) : null;
+        MemorySegment moments = fits ? stage(staging, 4L * slots * elements) : null;
         if (moments == null) {
-            skip(8 * elements);   // through the checksum: a damaged file must say so, whatever its shape
+            skip(4L * slots * elements);   // through the checksum: a damaged file must say so, whatever its shape
         }
         int computed = (int) crc.getValue();
         int stored = next(CheckpointFormat.CHECKSUM).getInt(0);   // the checksum's own bytes: not summed
@@ -129,15 +131,21 @@ final class CheckpointReader {
         if (problem != null) {
             throw damaged(problem);
         }
-        if (optimizer.algorithm() != state.algorithm) {
-            throw Checks.invalid("state", state, "was created by " + state.algorithm + ", but " + name
-                    + " holds the state of " + optimizer.getClass().getSimpleName());
+        if (elements > 0 && optimizer.stateSlots() != slots) {
+            throw damaged("its length holds " + slots + " slots per element, but " + optimizer.kind().displayName()
+                    + (optimizer.stateSlots() == 3 ? " with AMSGrad" : "") + " keeps " + optimizer.stateSlots()
+                    + "; the file is corrupted");
+        }
+        if (optimizer.kind().stateKind() != state.kind || optimizer.family() != state.family) {
+            throw Checks.invalid("state", state, "was created by " + state.ruleName() + ", but " + name
+                    + " holds the state of " + optimizer.kind().displayName()
+                    + (optimizer.stateSlots() == 3 ? " with AMSGrad" : ""));
         }
         if (moments == null) {
             throw shapeMismatch(state, tensors, sizes);
         }
-        requireSecondMomentsValid(moments, sizes);
-        copy(moments, sizes, state);
+        requireSquaresValid(moments, sizes, slots);
+        copy(moments, sizes, slots, state);
         state.step = step;
         state.referenceLoss = referenceLoss;
         return optimizer;
@@ -158,33 +166,49 @@ final class CheckpointReader {
         return moments;
     }
 
-    /** v is a sum of squares: +0, positive, +∞ or NaN. A set sign bit on a number was never saved. */
-    private void requireSecondMomentsValid(MemorySegment moments, int[] sizes) throws CheckpointException {
+    /**
+     * The slots per element that the file's length leaves room for: 2, or 3 with AMSGrad. The text,
+     * which says which, is decoded only after the checksum; the two must then agree.
+     */
+    private int slotCount(long fixed, long elements) throws CheckpointException {
+        if (elements == 0) {
+            return 2;
+        }
+        long perElement = (size - fixed) / (4 * elements);
+        return perElement >= 3 ? 3 : 2;   // a length that fits neither fails requireLength or the tail check
+    }
+
+    /**
+     * {@code v} (and AMSGrad's {@code v_max}) are sums of squares: +0, positive, +∞ or NaN. A set
+     * sign bit on a number was never saved.
+     */
+    private void requireSquaresValid(MemorySegment moments, int[] sizes, int slots) throws CheckpointException {
         long at = 0;
         for (int i = 0; i < sizes.length; i++) {
             at += (long) sizes[i] * Float.BYTES;
-            for (long j = 0; j < sizes[i]; j++) {
-                float v = moments.get(LITTLE_ENDIAN_FLOAT, at + j * Float.BYTES);
-                if (Float.floatToRawIntBits(v) < 0 && !Float.isNaN(v)) {
-                    throw damaged("tensor " + i + " has a second moment of " + v + " at element " + j
-                            + ", which no step writes; the file is corrupted");
+            for (int k = 1; k < slots; k++) {
+                for (long j = 0; j < sizes[i]; j++) {
+                    float v = moments.get(LITTLE_ENDIAN_FLOAT, at + j * Float.BYTES);
+                    if (Float.floatToRawIntBits(v) < 0 && !Float.isNaN(v)) {
+                        throw damaged("tensor " + i + " has " + (k == 1 ? "a second moment" : "a v_max") + " of " + v
+                                + " at element " + j + ", which no step writes; the file is corrupted");
+                    }
                 }
+                at += (long) sizes[i] * Float.BYTES;
             }
-            at += (long) sizes[i] * Float.BYTES;
         }
     }
 
-    /** Copies the checked moments into the state: per tensor {@code m}, then {@code v}. */
-    private static void copy(MemorySegment moments, int[] sizes, OptimizerState state) {
+    /** Copies the checked slots into the state: per tensor, slot by slot. */
+    private static void copy(MemorySegment moments, int[] sizes, int slots, OptimizerState state) {
         long at = 0;
         for (int i = 0; i < sizes.length; i++) {
             long n = sizes[i];
-            MemorySegment.copy(moments, LITTLE_ENDIAN_FLOAT, at, state.moments[i].firstSegment(), ValueLayout.JAVA_FLOAT,
-                    0, n);
-            at += n * Float.BYTES;
-            MemorySegment.copy(moments, LITTLE_ENDIAN_FLOAT, at, state.moments[i].secondSegment(), ValueLayout.JAVA_FLOAT,
-                    0, n);
-            at += n * Float.BYTES;
+            for (int k = 0; k < slots; k++) {
+                MemorySegment.copy(moments, LITTLE_ENDIAN_FLOAT, at, state.moments[i].segment(k),
+                        ValueLayout.JAVA_FLOAT, 0, n);
+                at += n * Float.BYTES;
+            }
         }
     }
 

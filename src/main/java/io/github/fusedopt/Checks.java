@@ -79,6 +79,15 @@ final class Checks {
      * @return its length in floats
      */
     static int floats(MemorySegment segment, String name, boolean writable) {
+        long floats = floatCount(segment, name, writable);
+        if (floats > Integer.MAX_VALUE) {
+            throw invalid(name + ".byteSize()", segment.byteSize(), "exceeds Integer.MAX_VALUE floats per tensor");
+        }
+        return (int) floats;
+    }
+
+    /** As {@link #floats}, of any length. */
+    static long floatCount(MemorySegment segment, String name, boolean writable) {
         notNull(segment, name);
         if (writable && segment.isReadOnly()) {
             throw invalid(name, segment, "is read-only; it must be writable");
@@ -90,11 +99,8 @@ final class Checks {
         if (bytes % Float.BYTES != 0) {
             throw invalid(name + ".byteSize()", bytes, "is not a whole number of floats");
         }
-        if (bytes / Float.BYTES > Integer.MAX_VALUE) {
-            throw invalid(name + ".byteSize()", bytes, "exceeds Integer.MAX_VALUE floats per tensor");
-        }
         accessible(segment, name);
-        return (int) (bytes / Float.BYTES);
+        return bytes / Float.BYTES;
     }
 
     /** Throws if two segments share memory, naming the shared bytes by their offsets in each. */

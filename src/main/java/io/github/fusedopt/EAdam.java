@@ -43,21 +43,25 @@ public final class EAdam extends GradientOptimizer {
     }
 
     @Override
-    Algorithm algorithm() {
-        return Algorithm.EADAM;
+    public OptimizerKind kind() {
+        return OptimizerKind.EADAM;
     }
 
     @Override
-    void prepare(StepScalars scalars, double referenceLoss, long t, double loss) {
-        scalars.eadam(learningRate(), beta1(), beta2(), eps(), t, 1.0);
+    void prepare(StepScalars scalars, double learningRate, double referenceLoss, long t, double loss) {
+        scalars.eadam(learningRate, beta1(), beta2(), eps(), t, 1.0);
     }
 
-
     /** Builds an {@link EAdam}; see the class documentation for the defaults. */
-    public static final class Builder extends Optimizer.Builder<Builder> {
+    public static final class Builder extends OptimizerBuilder<Builder> {
 
         Builder() {
             super(1e-8, 0, WeightDecayMode.COUPLED);
+        }
+
+        @Override
+        OptimizerKind kind() {
+            return OptimizerKind.EADAM;
         }
 
         @Override

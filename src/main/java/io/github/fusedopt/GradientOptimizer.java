@@ -6,11 +6,13 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * An optimizer whose step needs nothing but the gradients: {@link Adam}, {@link AdamW},
- * {@link EAdam}, {@link AdaBelief} and {@link AdaL}. ({@link AdamL} also needs the loss.)
+ * {@link EAdam}, {@link AdaBelief} and {@link AdaL} ({@link AdamL} also needs the loss). Its
+ * methods are typed conveniences: each is the {@link Optimizer} step entry with a {@link Step} of
+ * the given gradient scale and executor, and allocates nothing.
  */
 public abstract sealed class GradientOptimizer extends Optimizer permits Adam, AdamW, EAdam, AdaBelief, AdaL {
 
-    GradientOptimizer(Builder<?> builder) {
+    GradientOptimizer(OptimizerBuilder<?> builder) {
         super(builder);
     }
 
@@ -27,7 +29,7 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      *         state belongs to another optimizer
      */
     public final StepOutcome step(OptimizerState state, float[] params, float[] grads) {
-        return stepWhole(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, grads);
+        return StepEntry.whole(this, KernelProvider.kernels(), state, params, grads, conveniences(state));
     }
 
     /**
@@ -70,8 +72,8 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      */
     public final StepOutcome step(OptimizerState state, float[] params, int paramsOffset, float[] grads,
                            int gradsOffset, int length, double gradScale) {
-        return step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, paramsOffset, grads,
-                gradsOffset, length, gradScale);
+        return StepEntry.arrays(this, KernelProvider.kernels(), state, params, paramsOffset, grads, gradsOffset,
+                null, 0, length, conveniences(state).gradScale(gradScale));
     }
 
     /**
@@ -108,7 +110,8 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
     public final StepOutcome step(OptimizerState state, MemorySegment params, MemorySegment grads, double gradScale) {
-        return step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, params, grads, gradScale);
+        return StepEntry.segments(this, KernelProvider.kernels(), state, params, grads, null,
+                conveniences(state).gradScale(gradScale));
     }
 
     /**
@@ -163,6 +166,7 @@ public abstract sealed class GradientOptimizer extends Optimizer permits Adam, A
      *         confined to another thread
      */
     public final StepOutcome step(OptimizerState state, TensorGroup group, double gradScale, StepExecutor executor) {
-        return step(KernelProvider.kernels(), state, Double.NaN, Double.NaN, group, gradScale, executor);
+        return StepEntry.group(this, KernelProvider.kernels(), state, group,
+                conveniences(state).gradScale(gradScale).executor(Checks.notNull(executor, "executor")));
     }
 }

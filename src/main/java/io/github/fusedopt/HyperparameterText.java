@@ -1,10 +1,10 @@
 package io.github.fusedopt;
 
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * An optimizer's hyperparameters as checkpoint text: one {@code key=value} line per setting,
@@ -15,9 +15,10 @@ final class HyperparameterText {
     private HyperparameterText() {
     }
 
-    static String encode(Optimizer optimizer) {
+    /** {@link Optimizer#hyperparameters()}. */
+    static Map<String, String> map(Optimizer optimizer) {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("optimizer", optimizer.getClass().getSimpleName());
+        values.put("optimizer", optimizer.kind().displayName());
         values.put("learningRate", Double.toString(optimizer.learningRate()));
         values.put("beta1", Double.toString(optimizer.beta1()));
         values.put("beta2", Double.toString(optimizer.beta2()));
@@ -25,20 +26,26 @@ final class HyperparameterText {
         values.put("weightDecay", Double.toString(optimizer.weightDecay()));
         values.put("weightDecayMode", optimizer.weightDecayMode().name());
         values.put("nonFinitePolicy", optimizer.nonFinitePolicy().name());
-        switch (optimizer) {
-            case AdamL adamL -> {
-                values.put("lossExponent", Double.toString(adamL.lossExponent()));
-                values.put("lossMin", Double.toString(adamL.lossMin()));
-                adamL.referenceLoss().ifPresent(r -> values.put("referenceLoss", Double.toString(r)));
+        optimizer.putOwn(values);
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** {@code Name[key=value, ...]}, schedules included. */
+    static String describe(Optimizer optimizer) {
+        StringJoiner text = new StringJoiner(", ", optimizer.kind().displayName() + "[", "]");
+        map(optimizer).forEach((key, value) -> {
+            if (!key.equals("optimizer")) {
+                text.add(key + "=" + value);
             }
-            case AdaL adaL -> {
-                values.put("anneal", Boolean.toString(adaL.anneal()));
-                values.put("normScope", adaL.normScope().name());
-            }
-            default -> { }
-        }
+        });
+        optimizer.learningRateSchedule().ifPresent(x -> text.add("learningRateSchedule=" + x));
+        optimizer.weightDecaySchedule().ifPresent(x -> text.add("weightDecaySchedule=" + x));
+        return text.toString();
+    }
+
+    static String encode(Optimizer optimizer) {
         StringBuilder text = new StringBuilder();
-        values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        map(optimizer).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         return text.toString();
     }
 
@@ -81,28 +88,13 @@ final class HyperparameterText {
     }
 
     private static Optimizer build(Map<String, String> values, Path file) throws CheckpointException {
-        Reader in = new Reader(values, file);
+        if (!values.containsKey("optimizer")) {
+            throw new CheckpointException(file, "hyperparameter 'optimizer' is missing");
+        }
         try {
-            Optimizer optimizer = switch (in.text("optimizer")) {
-                case "Adam" -> in.shared(Adam.builder()).build();
-                case "AdamW" -> in.shared(AdamW.builder()).build();
-                case "EAdam" -> in.shared(EAdam.builder()).build();
-                case "AdaBelief" -> in.shared(AdaBelief.builder()).build();
-                case "AdamL" -> {
-                    AdamL.Builder b = in.shared(AdamL.builder()).lossExponent(in.number("lossExponent"))
-                            .lossMin(in.number("lossMin"));
-                    yield values.containsKey("referenceLoss") ? b.referenceLoss(in.number("referenceLoss")).build()
-                            : b.build();
-                }
-                case "AdaL" -> in.shared(AdaL.builder()).anneal(in.bool("anneal"))
-                        .normScope(in.constant(NormScope.class, "normScope")).build();
-                default -> throw new CheckpointException(file, "unknown optimizer '" + visible(values.get("optimizer"))
-                        + "'");
-            };
-            in.requireAllRead();
-            return optimizer;
+            return Optimizer.of(values);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "invalid hyperparameters: " + e.getMessage());
+            throw new CheckpointException(file, "invalid hyperparameters: " + visible(e.getMessage()));
         }
     }
 
@@ -121,70 +113,5 @@ final class HyperparameterText {
             }
         });
         return out.toString();
-    }
-
-    /** Reads values by key, remembering which were read so that unknown keys are caught. */
-    private static final class Reader {
-        private final Map<String, String> values;
-        private final Path file;
-        private final Set<String> read = new HashSet<>();
-
-        Reader(Map<String, String> values, Path file) {
-            this.values = values;
-            this.file = file;
-        }
-
-        <B extends Optimizer.Builder<B>> B shared(B builder) throws CheckpointException {
-            return builder.learningRate(number("learningRate")).beta1(number("beta1")).beta2(number("beta2"))
-                    .eps(number("eps")).weightDecay(number("weightDecay"))
-                    .weightDecayMode(constant(WeightDecayMode.class, "weightDecayMode"))
-                    .nonFinitePolicy(constant(NonFinitePolicy.class, "nonFinitePolicy"));
-        }
-
-        String text(String key) throws CheckpointException {
-            String value = values.get(key);
-            if (value == null) {
-                throw new CheckpointException(file, "hyperparameter '" + key + "' is missing");
-            }
-            read.add(key);
-            return value;
-        }
-
-        double number(String key) throws CheckpointException {
-            String value = text(key);
-            try {
-                return Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                throw new CheckpointException(file, "hyperparameter " + key + " = '" + visible(value) + "' is not a number");
-            }
-        }
-
-        boolean bool(String key) throws CheckpointException {
-            String value = text(key);
-            if (!value.equals("true") && !value.equals("false")) {
-                throw new CheckpointException(file, "hyperparameter " + key + " = '" + visible(value)
-                        + "' is not true or false");
-            }
-            return Boolean.parseBoolean(value);
-        }
-
-        <E extends Enum<E>> E constant(Class<E> type, String key) throws CheckpointException {
-            String value = text(key);
-            try {
-                return Enum.valueOf(type, value);
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(file, "hyperparameter " + key + " = '" + visible(value) + "' is not a "
-                        + type.getSimpleName());
-            }
-        }
-
-        void requireAllRead() throws CheckpointException {
-            for (String key : values.keySet()) {
-                if (!read.contains(key)) {
-                    throw new CheckpointException(file, "unknown hyperparameter '" + visible(key) + "' for "
-                            + visible(values.get("optimizer")));
-                }
-            }
-        }
     }
 }

@@ -4,34 +4,19 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
-/** One tensor's moments {@code m} and {@code v}: on the heap, or in memory segments. */
+/**
+ * One tensor's state slots, {@code float} each, in the rule's order: {@code m}, {@code v} and, for
+ * AMSGrad, {@code v_max}. On the heap (array slices), or in memory segments (native, or a caller's
+ * heap segments).
+ */
 sealed interface Moments {
 
-    /** Alignment of off-heap moments: a cache line, so that vector loads never split one. */
+    /** Alignment of off-heap slots: a cache line, so that vector loads never split one. */
     long SEGMENT_ALIGNMENT = 64;
 
-    int size();
-
-    /** A read-only view of {@code m}. */
-    FloatBuffer first();
-
-    /** A read-only view of {@code v}. */
-    FloatBuffer second();
-
-    /** {@code m} as a writable segment (a heap segment over the array for heap moments). */
-    MemorySegment firstSegment();
-
-    /** {@code v} as a segment. */
-    MemorySegment secondSegment();
-
-    /** Throws if the moments cannot be used from the current thread now. */
-    void checkAccessible(String name);
-
-    /** Whether threads other than the caller may step these moments. */
-    boolean shareable();
-
-    /** Floats each tensor's moments are padded to in a group: one 64-byte cache line. */
+    /** Floats each tensor's slots are padded to in a group: one 64-byte cache line. */
     int PADDING = 16;
 
     /** The longest heap array the JVM reliably allocates. */
@@ -40,33 +25,52 @@ sealed interface Moments {
     /** The most floats a {@link FloatBuffer} view of native memory can hold: 2 GiB − 1 byte of them. */
     int MAX_NATIVE_BUFFER_FLOATS = Integer.MAX_VALUE / Float.BYTES;
 
-    /** Throws unless heap moments of {@code size} floats can be allocated as one array each. */
+    int size();
+
+    int slotCount();
+
+    /** Slot {@code k} as a writable segment (a heap segment over the array for heap slots). */
+    MemorySegment segment(int k);
+
+    /** A read-only view of slot {@code k}. */
+    FloatBuffer buffer(int k);
+
+    /** Throws if the slots cannot be used from the current thread now. */
+    void checkAccessible(String name);
+
+    /** Whether threads other than the caller may step these slots. */
+    boolean shareable();
+
+    /** Throws unless heap slots of {@code size} floats can be allocated as one array each. */
     static void checkHeapSize(long size, String name) {
         if (size > MAX_HEAP_FLOATS) {
             throw Checks.invalid(name, size, "exceeds " + MAX_HEAP_FLOATS + ", the longest float array the JVM "
-                    + "allocates; put the moments off the heap with newState(..., arena)");
+                    + "allocates; put the state off the heap with newState(..., arena)");
         }
     }
 
-    static Moments onHeap(int size) {
-        return new OnHeap(new float[size], new float[size], 0, size);
+    static Moments onHeap(int size, int slots) {
+        float[][] arrays = new float[slots][size];
+        return new OnHeap(arrays, new int[slots], size);
     }
 
-    static Moments offHeap(int size, Arena arena) {
-        MemorySegment m = NativeMemory.allocate(arena, (long) size * Float.BYTES, SEGMENT_ALIGNMENT);
-        MemorySegment v = NativeMemory.allocate(arena, (long) size * Float.BYTES, SEGMENT_ALIGNMENT);
-        NativeMemory.requireDisjoint(m, v);
-        return new OffHeap(m, v);
+    static Moments offHeap(int size, int slots, Arena arena) {
+        MemorySegment[] segments = new MemorySegment[slots];
+        for (int k = 0; k < slots; k++) {
+            segments[k] = NativeMemory.allocate(arena, (long) size * Float.BYTES, SEGMENT_ALIGNMENT);
+        }
+        NativeMemory.requireDisjoint(segments);
+        return new InSegments(segments);
     }
 
     /**
-     * Moments for a group, laid out back to back in one {@code m} and one {@code v} (each tensor
-     * starting on a cache line), so that a group step streams through them as through one tensor:
-     * with one array per tensor, every small tensor starts four cold streams, and a group of a
-     * thousand 1K-element tensors ran at 60% of one 1M-element tensor. A group too large for one
-     * array gets one array per tensor.
+     * Slots for a group, laid out back to back in one array per slot (each tensor starting on a
+     * cache line), so that a group step streams through them as through one tensor: with arrays
+     * per tensor, every small tensor starts cold streams, and a group of a thousand 1K-element
+     * tensors ran at 60% of one 1M-element tensor. A group too large for one array gets arrays per
+     * tensor.
      */
-    static Moments[] onHeap(TensorGroup group) {
+    static Moments[] onHeap(TensorGroup group, int slots) {
         Moments[] moments = new Moments[group.tensorCount()];
         long total = paddedTotal(group);
         if (total > Integer.MAX_VALUE - 64) {
@@ -74,31 +78,38 @@ sealed interface Moments {
                 checkHeapSize(group.length(i), "group.length(" + i + ")");
             }
             for (int i = 0; i < moments.length; i++) {
-                moments[i] = onHeap(group.length(i));
+                moments[i] = onHeap(group.length(i), slots);
             }
             return moments;
         }
-        float[] m = new float[(int) total];
-        float[] v = new float[(int) total];
+        float[][] arrays = new float[slots][(int) total];
         int at = 0;
         for (int i = 0; i < moments.length; i++) {
-            moments[i] = new OnHeap(m, v, at, group.length(i));
+            int[] offsets = new int[slots];
+            Arrays.fill(offsets, at);
+            moments[i] = new OnHeap(arrays, offsets, group.length(i));
             at = Math.toIntExact(at + padded(group.length(i)));
         }
         return moments;
     }
 
-    /** As {@link #onHeap(TensorGroup)}, in two 64-byte aligned segments from {@code arena}. */
-    static Moments[] offHeap(TensorGroup group, Arena arena) {
+    /** As {@link #onHeap(TensorGroup, int)}, in 64-byte aligned segments from {@code arena}. */
+    static Moments[] offHeap(TensorGroup group, int slots, Arena arena) {
         long bytes = paddedTotal(group) * Float.BYTES;
-        MemorySegment m = NativeMemory.allocate(arena, bytes, SEGMENT_ALIGNMENT);
-        MemorySegment v = NativeMemory.allocate(arena, bytes, SEGMENT_ALIGNMENT);
-        NativeMemory.requireDisjoint(m, v);
+        MemorySegment[] whole = new MemorySegment[slots];
+        for (int k = 0; k < slots; k++) {
+            whole[k] = NativeMemory.allocate(arena, bytes, SEGMENT_ALIGNMENT);
+        }
+        NativeMemory.requireDisjoint(whole);
         Moments[] moments = new Moments[group.tensorCount()];
         long at = 0;
         for (int i = 0; i < moments.length; i++) {
             long length = (long) group.length(i) * Float.BYTES;
-            moments[i] = new OffHeap(m.asSlice(at, length), v.asSlice(at, length));
+            MemorySegment[] segments = new MemorySegment[slots];
+            for (int k = 0; k < slots; k++) {
+                segments[k] = whole[k].asSlice(at, length);
+            }
+            moments[i] = new InSegments(segments);
             at += padded(group.length(i)) * Float.BYTES;
         }
         return moments;
@@ -116,29 +127,21 @@ sealed interface Moments {
         return (length + PADDING - 1L) / PADDING * PADDING;
     }
 
-    /**
-     * Heap moments: elements {@code [offset, offset + size)} of two arrays, stepped by the array
-     * kernels when the tensor is on the heap too.
-     */
-    record OnHeap(float[] m, float[] v, int offset, int size) implements Moments {
+    /** Heap slots: elements {@code [offsets[k], offsets[k] + size)} of {@code arrays[k]}. */
+    record OnHeap(float[][] arrays, int[] offsets, int size) implements Moments {
         @Override
-        public FloatBuffer first() {
-            return FloatBuffer.wrap(m, offset, size).slice().asReadOnlyBuffer();
+        public int slotCount() {
+            return arrays.length;
         }
 
         @Override
-        public FloatBuffer second() {
-            return FloatBuffer.wrap(v, offset, size).slice().asReadOnlyBuffer();
+        public MemorySegment segment(int k) {
+            return MemorySegment.ofArray(arrays[k]).asSlice((long) offsets[k] * Float.BYTES, (long) size * Float.BYTES);
         }
 
         @Override
-        public MemorySegment firstSegment() {
-            return MemorySegment.ofArray(m).asSlice((long) offset * Float.BYTES, (long) size * Float.BYTES);
-        }
-
-        @Override
-        public MemorySegment secondSegment() {
-            return MemorySegment.ofArray(v).asSlice((long) offset * Float.BYTES, (long) size * Float.BYTES);
+        public FloatBuffer buffer(int k) {
+            return FloatBuffer.wrap(arrays[k], offsets[k], size).slice().asReadOnlyBuffer();
         }
 
         @Override
@@ -151,51 +154,60 @@ sealed interface Moments {
         }
     }
 
-    /** Off-heap moments, allocated by the state's arena. */
-    record OffHeap(MemorySegment m, MemorySegment v) implements Moments {
+    /** Slots in segments of equal size. */
+    record InSegments(MemorySegment[] segments) implements Moments {
         @Override
         public int size() {
-            return (int) (m.byteSize() / Float.BYTES);
+            return (int) (segments[0].byteSize() / Float.BYTES);
         }
 
         @Override
-        public FloatBuffer first() {
-            return view(m);
+        public int slotCount() {
+            return segments.length;
         }
 
         @Override
-        public FloatBuffer second() {
-            return view(v);
+        public MemorySegment segment(int k) {
+            return segments[k];
         }
 
-        private static FloatBuffer view(MemorySegment segment) {
+        @Override
+        public FloatBuffer buffer(int k) {
+            MemorySegment segment = segments[k];
             long floats = segment.byteSize() / Float.BYTES;
             if (floats > MAX_NATIVE_BUFFER_FLOATS) {
                 throw new IllegalStateException("a tensor of " + floats + " elements off the heap is larger than a "
                         + "FloatBuffer over native memory can be (" + MAX_NATIVE_BUFFER_FLOATS
-                        + " floats); read it with firstMomentSegment(tensor) or secondMomentSegment(tensor)");
+                        + " floats); read it with firstMomentSegment(tensor), secondMomentSegment(tensor) or "
+                        + "slotSegment(tensor, slot)");
             }
-            return segment.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().asReadOnlyBuffer();
-        }
-
-        @Override
-        public MemorySegment firstSegment() {
-            return m;
-        }
-
-        @Override
-        public MemorySegment secondSegment() {
-            return v;
+            if (segment.heapBase().orElse(null) instanceof float[] array) {
+                return FloatBuffer.wrap(array, (int) (segment.address() / Float.BYTES), (int) floats).slice()
+                        .asReadOnlyBuffer();
+            }
+            try {
+                return segment.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().asReadOnlyBuffer();
+            } catch (UnsupportedOperationException e) {
+                throw new IllegalStateException("a slot in " + segment + " has no FloatBuffer view; read it with "
+                        + "slotSegment(tensor, slot)", e);
+            }
         }
 
         @Override
         public void checkAccessible(String name) {
-            Checks.accessible(m, name);
+            for (MemorySegment segment : segments) {
+                Checks.accessible(segment, name);
+            }
         }
 
         @Override
         public boolean shareable() {
-            return Checks.shareable(m);
+            for (MemorySegment segment : segments) {
+                if (!Checks.shareable(segment)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

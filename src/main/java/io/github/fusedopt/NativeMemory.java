@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Memory for off-heap moments from the caller's {@link Arena}, checked before a state uses it: a
+ * Memory for off-heap state slots from the caller's {@link Arena}, checked before a state uses it: a
  * closed arena or one confined to another thread is an {@link IllegalStateException} naming the
  * argument, and a custom arena must return what it was asked for.
  */
@@ -34,9 +34,14 @@ final class NativeMemory {
         return segment;
     }
 
-    static void requireDisjoint(MemorySegment first, MemorySegment second) {
-        if (first.asOverlappingSlice(second).isPresent()) {
-            throw Checks.invalid("arena", "two allocations", "returned overlapping segments for m and v");
+    static void requireDisjoint(MemorySegment[] slots) {
+        for (int a = 0; a < slots.length; a++) {
+            for (int b = a + 1; b < slots.length; b++) {
+                if (slots[a].asOverlappingSlice(slots[b]).isPresent()) {
+                    throw Checks.invalid("arena", "allocations " + a + " and " + b,
+                            "returned overlapping segments for two state slots");
+                }
+            }
         }
     }
 }

@@ -1,27 +1,40 @@
 package io.github.fusedopt;
 
-import io.github.fusedopt.kernel.StepKernels;
+import io.github.fusedopt.kernel.KernelProvider;
+import io.github.fusedopt.kernel.StepKernels.Family;
 import io.github.fusedopt.kernel.StepScalars;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The hyperparameters every optimizer shares, and the shape of a step.
+ * An update rule with its hyperparameters, and the one step entry every optimizer shares.
  *
- * <p>An optimizer is immutable and thread-safe: build it once, then call {@link #newState(int)}
- * for each parameter tensor and {@code step} once per iteration. A step validates every argument
- * before it writes anything: a rejected call throws {@link IllegalArgumentException} (or
+ * <p>An optimizer is immutable and thread-safe: build it once, make a state per tensor or group
+ * ({@code newState}), and call {@code step} once per iteration with a {@link Step} holding
+ * what changes from step to step (the loss, a learning rate, a gradient scale, the threads). Every
+ * optimizer takes every {@code Step}: AdamL uses its loss and refuses a step without one, AdaL
+ * uses a given norm, the others ignore both. A step validates every argument before it writes
+ * anything: a rejected call throws {@link IllegalArgumentException} (or
  * {@link NullPointerException} for a null) naming the argument and its value, and leaves every
  * array and the state exactly as they were. A step returns {@link StepOutcome#APPLIED}, or, with
- * the {@link NonFinitePolicy#SKIP} policy and NaN or ±∞ in the scaled gradient,
- * {@link StepOutcome#SKIPPED} having written nothing.
+ * the {@link NonFinitePolicy#SKIP} policy and a gradient out of range, {@link StepOutcome#SKIPPED}
+ * having written nothing.
  *
- * <p>Every step runs in this order: {@code t ← t + 1}; the gradient scale {@code g ← k·g};
- * weight decay (coupled: {@code g ← g + λ·p}; decoupled: {@code p ← p·(1 − α·λ)}); then the
- * optimizer's own update. The arithmetic is {@code float}; per-step scalars such as the bias
- * corrections {@code bc1 = 1 − β1^t} and {@code bc2 = 1 − β2^t} are computed in {@code double}
- * and rounded once.
+ * <p>Every step runs in this order: {@code t ← t + 1}; this step's learning rate {@code α_t} and
+ * weight decay {@code d_t} (the {@code Step}'s, else the schedule's at {@code t}, else the
+ * constants; times a tensor's multiplier, or its own decay); the gradient scale {@code g ← k·g};
+ * coupled decay {@code g ← g + d_t·p}; the rule's moments and its update {@code u}; decoupled decay
+ * {@code u ← u + α_t·d_t·p}; then {@code p ← p − u}. The arithmetic is {@code float}; per-step
+ * scalars such as the bias corrections {@code bc1 = 1 − β1^t} and {@code bc2 = 1 − β2^t} are
+ * computed in {@code double} and rounded once.
+ *
+ * <p><b>Update output.</b> The {@code update} forms, and tensors of a group given
+ * {@link TensorGroup.Builder#updateInto}, leave {@code p} alone and write {@code u} instead. The
+ * in-place step's last operation is the float subtraction {@code p − u} of that same {@code u}, so
+ * a caller that computes {@code p − u} in float gets the in-place step's parameters bit for bit.
  */
 public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
 
@@ -32,9 +45,10 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
     private final double weightDecay;
     private final WeightDecayMode weightDecayMode;
     private final NonFinitePolicy nonFinitePolicy;
-    private final boolean skipsNonFinite;
+    private final Schedule learningRateSchedule;
+    private final Schedule weightDecaySchedule;
 
-    Optimizer(Builder<?> builder) {
+    Optimizer(OptimizerBuilder<?> builder) {
         this.learningRate = builder.learningRate;
         this.beta1 = builder.beta1;
         this.beta2 = builder.beta2;
@@ -42,10 +56,11 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         this.weightDecay = builder.weightDecay;
         this.weightDecayMode = builder.weightDecayMode;
         this.nonFinitePolicy = builder.nonFinitePolicy;
-        this.skipsNonFinite = nonFinitePolicy == NonFinitePolicy.SKIP;
+        this.learningRateSchedule = builder.learningRateSchedule;
+        this.weightDecaySchedule = builder.weightDecaySchedule;
     }
 
-    /** {@return the learning rate {@code α}} */
+    /** {@return the learning rate {@code α}: every step's, unless a schedule or the step gives another} */
     public double learningRate() {
         return learningRate;
     }
@@ -70,7 +85,7 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         return weightDecay;
     }
 
-    /** {@return how {@link #weightDecay()} is applied} */
+    /** {@return how weight decay is applied} */
     public WeightDecayMode weightDecayMode() {
         return weightDecayMode;
     }
@@ -80,103 +95,307 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         return nonFinitePolicy;
     }
 
+    /** {@return the learning-rate schedule, if the builder was given one} */
+    public Optional<Schedule> learningRateSchedule() {
+        return Optional.ofNullable(learningRateSchedule);
+    }
+
+    /** {@return the weight-decay schedule, if the builder was given one} */
+    public Optional<Schedule> weightDecaySchedule() {
+        return Optional.ofNullable(weightDecaySchedule);
+    }
+
+    /** {@return which optimizer this is} */
+    public abstract OptimizerKind kind();
+
+    /** {@return the {@code float}s of state per parameter: 2 ({@code m}, {@code v}), 3 with AMSGrad} */
+    public final int stateSlots() {
+        return family().slots();
+    }
+
     /**
-     * A fresh state for a tensor of {@code size} elements: zero moments on the heap, step counter 0.
+     * The hyperparameters by name, as text that {@link OptimizerBuilder#set} reads back bit for bit:
+     * {@code optimizer} (the {@linkplain OptimizerKind#displayName() display name}) first, then the
+     * shared ones, then this optimizer's own. Schedules are code and are not included.
+     *
+     * @return an unmodifiable map in that order
+     */
+    public final Map<String, String> hyperparameters() {
+        return HyperparameterText.map(this);
+    }
+
+    /**
+     * The optimizer that {@code values} describe, as {@link #hyperparameters()} gives them.
+     *
+     * @param values names and values; {@code optimizer} is required, the rest default
+     * @return the optimizer
+     * @throws NullPointerException if {@code values} or a value is null
+     * @throws IllegalArgumentException if the optimizer or a name is unknown, or a value is invalid
+     */
+    public static Optimizer of(Map<String, String> values) {
+        Checks.notNull(values, "values");
+        String name = Checks.notNull(values.get("optimizer"), "optimizer");
+        return OptimizerKind.of(name).builder().setAll(values).build();
+    }
+
+    /**
+     * A fresh state for a tensor of {@code size} elements: zeroed slots on the heap, step counter 0.
      *
      * @param size number of elements, {@code ≥ 0} and at most {@code Integer.MAX_VALUE − 8}, the
      *        longest array the JVM allocates (off the heap, any {@code int} size works)
      * @return the new state
      * @throws IllegalArgumentException if {@code size} is negative or too long for a heap array
      */
-    public OptimizerState newState(int size) {
-        checkSize(size);
-        Moments.checkHeapSize(size, "size");
-        return new OptimizerState(algorithm(), new Moments[] {Moments.onHeap(size)}, false, initialReferenceLoss());
+    public final OptimizerState newState(int size) {
+        return newState(size, StateStorage.heap());
     }
 
     /**
-     * A fresh state for a tensor of {@code size} elements with its moments off the heap: two
-     * zeroed, 64-byte aligned segments allocated from {@code arena}, valid as long as the arena is
-     * open. A step over a closed arena's state is rejected.
+     * A fresh state for a tensor of {@code size} elements with its slots off the heap, as
+     * {@link StateStorage#allocate(Arena)}. A step over a closed arena's state is rejected.
      *
      * @param size number of elements, {@code ≥ 0}
-     * @param arena where the moments are allocated
+     * @param arena where the slots are allocated
      * @return the new state
      * @throws NullPointerException if {@code arena} is null
      * @throws IllegalArgumentException if {@code size < 0}, or if {@code arena} is a custom arena that
      *         returns memory of another size, misaligned for floats, read-only, or overlapping
      * @throws IllegalStateException if the arena is closed or confined to another thread
      */
-    public OptimizerState newState(int size, Arena arena) {
-        checkSize(size);
-        Checks.notNull(arena, "arena");
-        return new OptimizerState(algorithm(), new Moments[] {Moments.offHeap(size, arena)}, true,
-                initialReferenceLoss());
+    public final OptimizerState newState(int size, Arena arena) {
+        return newState(size, StateStorage.allocate(arena));
     }
 
     /**
-     * A fresh state for a group: zero moments on the heap for each tensor, one step counter.
+     * A state for a tensor of {@code size} elements with its slots in {@code storage}: fresh
+     * zeroed memory, or the caller's own (which then holds the moments, and is not cleared).
+     *
+     * @param size number of elements, {@code ≥ 0}
+     * @param storage where the slots live
+     * @return the new state, with step counter 0
+     * @throws NullPointerException if {@code storage} is null
+     * @throws IllegalArgumentException if {@code size < 0}, or the caller's storage is not as long
+     *         as {@link #stateSlots()}{@code ·size} floats, or as {@link #newState(int, Arena)}
+     * @throws IllegalStateException if the arena or segment is closed or confined to another thread
+     */
+    public final OptimizerState newState(int size, StateStorage storage) {
+        if (size < 0) {
+            throw Checks.invalid("size", size, "must be >= 0");
+        }
+        Checks.notNull(storage, "storage");
+        return new OptimizerState(this, new Moments[] {StateLayout.single(storage, size, stateSlots())},
+                storage.callerOwned());
+    }
+
+    /**
+     * A fresh state for a group: zeroed slots on the heap for each tensor, one step counter.
      *
      * @param group the tensors this state will step
      * @return the new state
      * @throws NullPointerException if {@code group} is null
-     * @throws IllegalArgumentException if a tensor is too long for a heap array (see {@link #newState(int)})
+     * @throws IllegalArgumentException if a tensor is too long for a heap array
      */
-    public OptimizerState newState(TensorGroup group) {
-        Checks.notNull(group, "group");
-        return new OptimizerState(algorithm(), Moments.onHeap(group), false, initialReferenceLoss());
+    public final OptimizerState newState(TensorGroup group) {
+        return newState(group, StateStorage.heap());
     }
 
     /**
-     * A fresh state for a group with its moments off the heap, allocated from {@code arena} as in
-     * {@link #newState(int, Arena)}.
+     * A fresh state for a group with its slots off the heap, as {@link #newState(int, Arena)}.
      *
      * @param group the tensors this state will step
-     * @param arena where the moments are allocated
+     * @param arena where the slots are allocated
      * @return the new state
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the arena is closed or confined to another thread
      */
-    public OptimizerState newState(TensorGroup group, Arena arena) {
-        Checks.notNull(group, "group");
-        Checks.notNull(arena, "arena");
-        return new OptimizerState(algorithm(), Moments.offHeap(group, arena), true, initialReferenceLoss());
+    public final OptimizerState newState(TensorGroup group, Arena arena) {
+        return newState(group, StateStorage.allocate(arena));
     }
 
-    private static void checkSize(int size) {
-        if (size < 0) {
-            throw Checks.invalid("size", size, "must be >= 0");
-        }
+    /**
+     * A state for a group with its slots in {@code storage}, laid out as {@link StateStorage}
+     * describes for caller-owned memory.
+     *
+     * @param group the tensors this state will step
+     * @param storage where the slots live
+     * @return the new state, with step counter 0
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the caller's storage does not hold the group's slots
+     * @throws IllegalStateException if the arena or segment is closed or confined to another thread
+     */
+    public final OptimizerState newState(TensorGroup group, StateStorage storage) {
+        Checks.notNull(group, "group");
+        Checks.notNull(storage, "storage");
+        return new OptimizerState(this, StateLayout.group(storage, group, stateSlots()), storage.callerOwned());
+    }
+
+    /**
+     * One step over every tensor of a group, on the step's executor: the parameters move in place,
+     * or tensors given an output receive their update.
+     *
+     * @param state the group's state
+     * @param group the tensors
+     * @param step this step's arguments
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
+     *         a gradient out of range
+     * @throws NullPointerException if an argument, or the step's executor, is null
+     * @throws IllegalArgumentException if the state's tensor count or lengths differ from the group's,
+     *         the state belongs to another rule or overlaps the group, or a value of the step (or a
+     *         schedule's) is out of range
+     * @throws IllegalStateException if the executor is closed, a segment's arena is closed or
+     *         confined to another thread, or the step counter is at its maximum
+     */
+    public final StepOutcome step(OptimizerState state, TensorGroup group, Step step) {
+        return StepEntry.group(this, KernelProvider.kernels(), state, group, step);
+    }
+
+    /**
+     * One step over whole arrays, on the calling thread.
+     *
+     * @param state the tensor's state; its size must equal both lengths
+     * @param params the parameters, updated in place
+     * @param grads the gradients, read only
+     * @param step this step's arguments (its executor is not used)
+     * @return as {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a length does not match, the arrays are the same, or as
+     *         {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws IllegalStateException as {@link #step(OptimizerState, TensorGroup, Step)}
+     */
+    public final StepOutcome step(OptimizerState state, float[] params, float[] grads, Step step) {
+        return StepEntry.whole(this, KernelProvider.kernels(), state, params, grads, step);
+    }
+
+    /**
+     * One step over slices {@code params[paramsOffset, +length)} and {@code grads[gradsOffset, +length)}.
+     *
+     * @param state the tensor's state; its size must equal {@code length}
+     * @param params the parameter array, updated in place inside the slice
+     * @param paramsOffset first parameter, {@code ≥ 0}
+     * @param grads the gradient array, read only
+     * @param gradsOffset first gradient, {@code ≥ 0}
+     * @param length number of elements
+     * @param step this step's arguments (its executor is not used)
+     * @return as {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a slice is out of range, the slices overlap each other or
+     *         the state, or as {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws IllegalStateException as {@link #step(OptimizerState, TensorGroup, Step)}
+     */
+    public final StepOutcome step(OptimizerState state, float[] params, int paramsOffset, float[] grads,
+                                  int gradsOffset, int length, Step step) {
+        return StepEntry.arrays(this, KernelProvider.kernels(), state, params, paramsOffset, grads, gradsOffset,
+                null, 0, length, step);
+    }
+
+    /**
+     * One step over two segments of floats in native byte order, as a framework holding native
+     * buffers has them; no copies are made.
+     *
+     * @param state the tensor's state; its size must equal both segments' length in floats
+     * @param params the parameters, updated in place: writable, 4-byte aligned
+     * @param grads the gradients, read only (may be a read-only segment): 4-byte aligned
+     * @param step this step's arguments (its executor is not used)
+     * @return as {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a segment is read-only (params), misaligned or of the wrong
+     *         size, the segments overlap each other or the state, or as
+     *         {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws IllegalStateException as {@link #step(OptimizerState, TensorGroup, Step)}
+     */
+    public final StepOutcome step(OptimizerState state, MemorySegment params, MemorySegment grads, Step step) {
+        return StepEntry.segments(this, KernelProvider.kernels(), state, params, grads, null, step);
+    }
+
+    /**
+     * One step that leaves the parameters alone and writes the update {@code u} into
+     * {@code out[outOffset, +length)}: the parameters the in-place step would give are {@code p − u}
+     * in float, bit for bit. The output may be the gradient slice itself (DL4J's and optax's
+     * contract); it may overlap nothing else.
+     *
+     * @param state the tensor's state; its size must equal {@code length}
+     * @param params the parameter array, read only; null when no weight decay applies to this step,
+     *        which is then the only use of the parameters
+     * @param paramsOffset first parameter, {@code ≥ 0} (ignored when {@code params} is null)
+     * @param grads the gradient array, read only unless it is {@code out}
+     * @param gradsOffset first gradient, {@code ≥ 0}
+     * @param out the array that receives the update
+     * @param outOffset first element of the update, {@code ≥ 0}
+     * @param length number of elements
+     * @param step this step's arguments (its executor is not used)
+     * @return as {@link #step(OptimizerState, TensorGroup, Step)}; a skipped step writes no update
+     * @throws NullPointerException if an argument other than {@code params} is null
+     * @throws IllegalArgumentException if a slice is out of range, the output overlaps anything but
+     *         exactly the gradients, {@code params} is null while a weight decay applies, or as
+     *         {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws IllegalStateException as {@link #step(OptimizerState, TensorGroup, Step)}
+     */
+    public final StepOutcome update(OptimizerState state, float[] params, int paramsOffset, float[] grads,
+                                    int gradsOffset, float[] out, int outOffset, int length, Step step) {
+        Checks.notNull(out, "out");
+        return StepEntry.arrays(this, KernelProvider.kernels(), state, params, paramsOffset, grads, gradsOffset,
+                out, outOffset, length, step);
+    }
+
+    /**
+     * As {@link #update(OptimizerState, float[], int, float[], int, float[], int, int, Step)}, over
+     * segments of floats in native byte order.
+     *
+     * @param state the tensor's state
+     * @param params the parameters, read only; null when no weight decay applies to this step
+     * @param grads the gradients, read only unless they are {@code out}
+     * @param out receives the update: writable, 4-byte aligned, of the same size
+     * @param step this step's arguments (its executor is not used)
+     * @return as {@link #step(OptimizerState, TensorGroup, Step)}
+     * @throws NullPointerException if an argument other than {@code params} is null
+     * @throws IllegalArgumentException as
+     *         {@link #update(OptimizerState, float[], int, float[], int, float[], int, int, Step)}
+     * @throws IllegalStateException as {@link #step(OptimizerState, TensorGroup, Step)}
+     */
+    public final StepOutcome update(OptimizerState state, MemorySegment params, MemorySegment grads,
+                                    MemorySegment out, Step step) {
+        Checks.notNull(out, "out");
+        return StepEntry.segments(this, KernelProvider.kernels(), state, params, grads, out, step);
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[learningRate=" + learningRate + ", beta1=" + beta1
-                + ", beta2=" + beta2 + ", eps=" + eps + ", weightDecay=" + weightDecay
-                + ", weightDecayMode=" + weightDecayMode + ", nonFinitePolicy=" + nonFinitePolicy
-                + extraToString() + "]";
+        return HyperparameterText.describe(this);
     }
 
     /**
-     * A builder holding this optimizer's hyperparameters, to build a variant (another learning rate,
-     * say) or a copy.
+     * A builder holding this optimizer's hyperparameters and schedules, to build a variant (another
+     * learning rate, say) or a copy.
      *
      * @return a new builder of this optimizer's class
      */
-    public abstract Builder<?> toBuilder();
+    public abstract OptimizerBuilder<?> toBuilder();
 
-    abstract Algorithm algorithm();
+    /** The reused {@link Step} of the typed conveniences of {@code state}. */
+    static Step conveniences(OptimizerState state) {
+        return Checks.notNull(state, "state").run.conveniences();
+    }
 
-    /** Checks the per-step inputs of this optimizer (AdamL's loss, AdaL's given norm). */
-    void checkStepInputs(double loss, double gradNorm) {
+    /** The kernel family: the kind's, or AMSGrad's for Adam and AdamW with that option. */
+    Family family() {
+        return kind().family();
+    }
+
+    /** Puts this optimizer's own hyperparameters after the shared ones. */
+    void putOwn(Map<String, String> values) {
+    }
+
+    /** Checks the per-step inputs this optimizer uses (AdamL's loss, AdaL's given norm). */
+    void checkStepInputs(Step step) {
     }
 
     /**
      * Fills the optimizer's own per-step scalars for step {@code t}; writes nothing else.
      *
+     * @param learningRate {@code α_t} of the tensors these scalars are for
      * @param referenceLoss the reference loss this step uses (AdamL), as {@link #referenceLossFor} gave it
      */
-    abstract void prepare(StepScalars scalars, double referenceLoss, long t, double loss);
+    abstract void prepare(StepScalars scalars, double learningRate, double referenceLoss, long t, double loss);
 
     /** AdaL: one {@code ‖g‖₁} over a whole group rather than one per tensor. */
     boolean normOverGroup() {
@@ -187,13 +406,9 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         return Double.NaN;
     }
 
-    String extraToString() {
-        return "";
-    }
-
     /** Whether this optimizer skips steps whose gradient is out of range. */
     final boolean skipsNonFinite() {
-        return skipsNonFinite;
+        return nonFinitePolicy == NonFinitePolicy.SKIP;
     }
 
     /** The reference loss a step records: the state's for every optimizer but AdamL. */
@@ -201,270 +416,19 @@ public abstract sealed class Optimizer permits GradientOptimizer, AdamL {
         return stateReferenceLoss;
     }
 
-    /** The whole-array form: both arrays must have exactly the state's size. */
-    final StepOutcome stepWhole(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                                float[] params, float[] grads) {
-        checkState(state);
-        Checks.notNull(params, "params");
-        Checks.notNull(grads, "grads");
-        int size = state.size(0);
-        if (params.length != size) {
-            throw Checks.invalid("params.length", params.length, "must equal the state's size " + size);
-        }
-        if (grads.length != size) {
-            throw Checks.invalid("grads.length", grads.length, "must equal the state's size " + size);
-        }
-        return step(kernels, state, loss, gradNorm, params, 0, grads, 0, size, 1.0);
+    /** {@code α_t} without a step's own: the schedule's, else the constant. */
+    final double learningRateAt(long t) {
+        return learningRateSchedule == null ? learningRate : learningRateSchedule.valueAt(t);
     }
 
-    /** Sets the gradient scale and this optimizer's weight decay in {@code scalars}. */
-    final void prepareGradient(StepScalars scalars, double gradScale) {
+    /** {@code d_t} without a step's own: the schedule's, else the constant. */
+    final double weightDecayAt(long t) {
+        return weightDecaySchedule == null ? weightDecay : weightDecaySchedule.valueAt(t);
+    }
+
+    /** Sets the gradient scale and the weight decay of one setting in {@code scalars}. */
+    final void prepareGradient(StepScalars scalars, double gradScale, double learningRate, double weightDecay) {
         boolean coupled = weightDecayMode == WeightDecayMode.COUPLED;
         scalars.gradient(gradScale, coupled ? weightDecay : 0, coupled ? 0 : weightDecay, learningRate);
-    }
-
-    /** The array step every array overload ends in: validate everything, then step. */
-    final StepOutcome step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                           float[] params, int paramsOffset, float[] grads, int gradsOffset, int length,
-                           double gradScale) {
-        checkState(state);
-        Checks.notNull(params, "params");
-        Checks.notNull(grads, "grads");
-        if (length != state.size(0)) {
-            throw Checks.invalid("length", length, "must equal the state's size " + state.size(0));
-        }
-        Checks.index(paramsOffset, "paramsOffset", length, params, "params");
-        Checks.index(gradsOffset, "gradsOffset", length, grads, "grads");
-        if (params == grads && length > 0
-                && paramsOffset < gradsOffset + length && gradsOffset < paramsOffset + length) {
-            throw Checks.invalid("grads", "params[" + gradsOffset + ".." + (gradsOffset + length) + ")",
-                    "overlaps the parameters params[" + paramsOffset + ".." + (paramsOffset + length) + ")");
-        }
-        Checks.finite(gradScale, "gradScale");
-        checkStepInputs(loss, gradNorm);
-        state.checkAccessible();
-        return state.run.arrays(this, kernels, loss, gradNorm, gradScale, params, paramsOffset, grads, gradsOffset,
-                length);
-    }
-
-    /** The segment step every single-tensor segment overload ends in. */
-    final StepOutcome step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                           MemorySegment params, MemorySegment grads, double gradScale) {
-        checkState(state);
-        int length = Checks.floats(params, "params", true);
-        Checks.floats(grads, "grads", false);
-        long bytes = (long) state.size(0) * Float.BYTES;
-        if (params.byteSize() != bytes) {
-            throw Checks.invalid("params.byteSize()", params.byteSize(),
-                    "must equal 4 × the state's size " + state.size(0) + " = " + bytes);
-        }
-        if (grads.byteSize() != bytes) {
-            throw Checks.invalid("grads.byteSize()", grads.byteSize(),
-                    "must equal 4 × the state's size " + state.size(0) + " = " + bytes);
-        }
-        Checks.disjoint(params, "params", grads, "grads");
-        state.checkDisjoint(params, "params");
-        state.checkDisjoint(grads, "grads");
-        Checks.finite(gradScale, "gradScale");
-        checkStepInputs(loss, gradNorm);
-        state.checkAccessible();
-        return state.run.segments(this, kernels, loss, gradNorm, gradScale, params, grads, length);
-    }
-
-    /** The group step every group overload ends in. */
-    final StepOutcome step(StepKernels kernels, OptimizerState state, double loss, double gradNorm,
-                           TensorGroup group, double gradScale, StepExecutor executor) {
-        Checks.notNull(state, "state");
-        Checks.notNull(group, "group");
-        Checks.notNull(executor, "executor");
-        checkAlgorithm(state);
-        state.checkMatches(group);
-        Checks.finite(gradScale, "gradScale");
-        checkStepInputs(loss, gradNorm);
-        executor.checkOpen();
-        group.checkAccessible();
-        state.checkAccessible();
-        state.checkDisjoint(group);
-        return state.run.group(this, kernels, loss, gradNorm, gradScale, group, executor);
-    }
-
-    private void checkState(OptimizerState state) {
-        Checks.notNull(state, "state");
-        checkAlgorithm(state);
-        if (state.tensorCount() != 1) {
-            throw Checks.invalid("state", state, "holds " + state.tensorCount()
-                    + " tensors; step it with the TensorGroup it was made for");
-        }
-    }
-
-    private void checkAlgorithm(OptimizerState state) {
-        if (state.algorithm != algorithm()) {
-            throw Checks.invalid("state", state, "was created by " + state.algorithm
-                    + " and cannot be stepped by " + getClass().getSimpleName());
-        }
-    }
-
-    /**
-     * The hyperparameters every optimizer shares. Setters only record; {@code build()} validates.
-     *
-     * @param <B> the concrete builder
-     */
-    public abstract static sealed class Builder<B extends Builder<B>>
-            permits Adam.Builder, AdamW.Builder, EAdam.Builder, AdaBelief.Builder, AdamL.Builder, AdaL.Builder {
-
-        double learningRate;
-        double beta1;
-        double beta2;
-        double eps;
-        double weightDecay;
-        WeightDecayMode weightDecayMode;
-        NonFinitePolicy nonFinitePolicy = NonFinitePolicy.PROPAGATE;
-
-        Builder(double eps, double weightDecay, WeightDecayMode weightDecayMode) {
-            this.learningRate = 1e-3;
-            this.beta1 = 0.9;
-            this.beta2 = 0.999;
-            this.eps = eps;
-            this.weightDecay = weightDecay;
-            this.weightDecayMode = weightDecayMode;
-        }
-
-        /**
-         * The learning rate {@code α}: finite, {@code > 0}. Default {@code 1e-3}.
-         *
-         * @param learningRate the value
-         * @return this builder
-         */
-        public final B learningRate(double learningRate) {
-            this.learningRate = learningRate;
-            return self();
-        }
-
-        /**
-         * The first-moment decay {@code β1}: in {@code [0, 1)}. Default {@code 0.9}.
-         *
-         * @param beta1 the value
-         * @return this builder
-         */
-        public final B beta1(double beta1) {
-            this.beta1 = beta1;
-            return self();
-        }
-
-        /**
-         * The second-moment decay {@code β2}: in {@code [0, 1)}. Default {@code 0.999}.
-         *
-         * @param beta2 the value
-         * @return this builder
-         */
-        public final B beta2(double beta2) {
-            this.beta2 = beta2;
-            return self();
-        }
-
-        /**
-         * The stability constant {@code ε}: finite, {@code > 0}.
-         *
-         * @param eps the value
-         * @return this builder
-         */
-        public final B eps(double eps) {
-            this.eps = eps;
-            return self();
-        }
-
-        /**
-         * The weight decay {@code λ}: finite, {@code ≥ 0}; 0 turns it off.
-         *
-         * @param weightDecay the value
-         * @return this builder
-         */
-        public final B weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return self();
-        }
-
-        /**
-         * How weight decay is applied.
-         *
-         * @param weightDecayMode {@link WeightDecayMode#COUPLED} or {@link WeightDecayMode#DECOUPLED}
-         * @return this builder
-         */
-        public final B weightDecayMode(WeightDecayMode weightDecayMode) {
-            this.weightDecayMode = weightDecayMode;
-            return self();
-        }
-
-        /**
-         * What a step does with NaN or ±∞ in the scaled gradient. Default
-         * {@link NonFinitePolicy#PROPAGATE}.
-         *
-         * @param nonFinitePolicy {@link NonFinitePolicy#PROPAGATE} or {@link NonFinitePolicy#SKIP}
-         * @return this builder
-         */
-        public final B nonFinitePolicy(NonFinitePolicy nonFinitePolicy) {
-            this.nonFinitePolicy = nonFinitePolicy;
-            return self();
-        }
-
-        /** Sets every shared hyperparameter to {@code optimizer}'s. */
-        final B copyShared(Optimizer optimizer) {
-            return learningRate(optimizer.learningRate).beta1(optimizer.beta1).beta2(optimizer.beta2).eps(optimizer.eps)
-                    .weightDecay(optimizer.weightDecay).weightDecayMode(optimizer.weightDecayMode)
-                    .nonFinitePolicy(optimizer.nonFinitePolicy);
-        }
-
-        @SuppressWarnings("unchecked")
-        private B self() {
-            return (B) this;
-        }
-
-        /**
-         * Validates the hyperparameters and builds the optimizer.
-         *
-         * @return the optimizer
-         * @throws IllegalArgumentException naming the first invalid hyperparameter and its value
-         * @throws NullPointerException if the weight decay mode or the non-finite policy is null
-         */
-        public abstract Optimizer build();
-
-        /**
-         * Validates the shared hyperparameters; the subclasses' {@code build()} calls it first. Beyond
-         * each value's own range, the per-step scalars they make must be floats: the step size, at
-         * most {@code α/(1 − β1)} (its value at {@code t = 1}), and decoupled decay's factor
-         * {@code 1 − α·λ}.
-         */
-        void validate() {
-            Checks.positive(learningRate, "learningRate");
-            Checks.unitInterval(beta1, "beta1");
-            Checks.unitInterval(beta2, "beta2");
-            Checks.positive(eps, "eps");
-            Checks.nonNegative(weightDecay, "weightDecay");
-            Checks.notNull(weightDecayMode, "weightDecayMode");
-            Checks.notNull(nonFinitePolicy, "nonFinitePolicy");
-            double firstStep = learningRate / (1 - StepScalars.asApplied(beta1));
-            if (!Float.isFinite((float) firstStep)) {
-                throw Checks.invalid("learningRate", learningRate, "makes the first step's size α/(1 − β1) = "
-                        + firstStep + " with beta1 = " + beta1 + ", beyond float range");
-            }
-            if (weightDecayMode == WeightDecayMode.DECOUPLED && !Float.isFinite((float) (1 - learningRate * weightDecay))) {
-                throw Checks.invalid("weightDecay", weightDecay, "makes decoupled decay's factor 1 − α·λ = "
-                        + (1 - learningRate * weightDecay) + " with learningRate = " + learningRate
-                        + ", beyond float range");
-            }
-        }
-
-        /**
-         * For the rules that add {@code ε} into the second moment (EAdam, AdamL, AdaBelief): with no
-         * gradient {@code v} settles at {@code ε/(1 − β2)}, which must stay below {@code 2^126} so
-         * that {@code v} can never overflow.
-         */
-        void validateEpsFloor() {
-            double floor = eps / (1 - StepScalars.asApplied(beta2));
-            if (!(floor < 0x1p126)) {
-                throw Checks.invalid("eps", eps, "accumulates in the second moment up to ε/(1 − β2) = " + floor
-                        + " with beta2 = " + beta2 + "; it must stay below 2^126 so that v cannot overflow");
-            }
-        }
     }
 }

@@ -1,21 +1,25 @@
 package io.github.fusedopt;
 
+import io.github.fusedopt.kernel.StepKernels.Family;
 import io.github.fusedopt.kernel.StepScalars;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
+import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * The mutable state of one parameter tensor, or of a {@link TensorGroup}: per tensor the first
- * moment {@code m} and the second moment {@code v} (AdaBelief's {@code s}), and for the whole state
- * one step counter {@code t} and, for AdamL, the reference loss.
+ * The mutable state of one parameter tensor, or of a {@link TensorGroup}: per tensor its slots, the
+ * first moment {@code m}, the second moment {@code v} (AdaBelief's {@code s}) and, with AMSGrad,
+ * the running maximum {@code v_max}; and for the whole state one step counter {@code t} and, for
+ * AdamL, the reference loss.
  *
  * <p>Create it with the optimizer's {@code newState}: {@code newState(size)} for one tensor,
- * {@code newState(group)} for a group, and the forms taking an {@link java.lang.foreign.Arena} for
- * moments off the heap (64-byte aligned, freed with the arena). One state belongs to one tensor or
- * group and to the update rule that created it (Adam and AdamW share states). Steps update it in
- * place.
+ * {@code newState(group)} for a group, and the forms taking an {@link java.lang.foreign.Arena} or a
+ * {@link StateStorage} for slots off the heap or in the caller's own memory. One state belongs to
+ * one tensor or group and to the update rule that created it (Adam and AdamW share states). Steps
+ * update it in place. A framework that counts iterations itself, or restores from its own files,
+ * sets the counter with {@link #setStep(long)}.
  *
  * <p>A state is not thread-safe: never step the same state from two threads at once (a step that
  * sees another one in progress throws {@link java.util.ConcurrentModificationException}, but not
@@ -32,9 +36,11 @@ public final class OptimizerState {
      */
     public static final long MAX_STEP = 1L << 53;
 
-    final Algorithm algorithm;
+    final OptimizerKind kind;
+    final Family family;
     final Moments[] moments;
     final boolean offHeap;
+    final boolean callerOwned;
     long step;
     double referenceLoss;
     final StepScalars scalars = new StepScalars();
@@ -43,10 +49,17 @@ public final class OptimizerState {
     /** The last group found not to overlap these moments; groups are immutable, so it stays valid. */
     private TensorGroup checkedGroup;
 
-    OptimizerState(Algorithm algorithm, Moments[] moments, boolean offHeap, double referenceLoss) {
-        this.algorithm = algorithm;
+    OptimizerState(Optimizer optimizer, Moments[] moments, boolean callerOwned) {
+        this(optimizer.kind().stateKind(), optimizer.family(), moments, callerOwned, optimizer.initialReferenceLoss());
+    }
+
+    OptimizerState(OptimizerKind kind, Family family, Moments[] moments, boolean callerOwned, double referenceLoss) {
+        this.kind = kind;
+        this.family = family;
         this.moments = moments;
-        this.offHeap = offHeap;
+        this.offHeap = moments.length > 0 && moments[0] instanceof Moments.InSegments(MemorySegment[] slots)
+                && slots[0].isNative();
+        this.callerOwned = callerOwned;
         this.referenceLoss = referenceLoss;
     }
 
@@ -86,14 +99,56 @@ public final class OptimizerState {
         return count;
     }
 
-    /** {@return whether the moments live off the heap, in the arena given to {@code newState}} */
+    /** {@return whether the slots live off the heap} */
     public boolean offHeap() {
         return offHeap;
+    }
+
+    /** {@return the {@code float} slots per element: 2 ({@code m}, {@code v}), 3 with AMSGrad ({@code v_max})} */
+    public int slotCount() {
+        return family.slots();
     }
 
     /** {@return the step counter {@code t}: 0 before the first step, then the number of completed steps} */
     public long step() {
         return step;
+    }
+
+    /**
+     * Sets the step counter: the next step is {@code t + 1}, with its bias corrections and
+     * schedule values. For frameworks that count iterations themselves (DL4J passes its iteration
+     * to each update) or restore a run from their own files.
+     *
+     * @param t completed steps, in {@code [0, }{@link #MAX_STEP}{@code ]}
+     * @throws IllegalArgumentException if {@code t} is out of range
+     * @throws java.util.ConcurrentModificationException if a step of this state is in progress
+     */
+    public void setStep(long t) {
+        if (t < 0 || t > MAX_STEP) {
+            throw Checks.invalid("t", t, "must be in [0, " + MAX_STEP + "]");
+        }
+        run.requireIdle();
+        this.step = t;
+    }
+
+    /**
+     * Sets AdamL's reference loss {@code ℓ_ref}, as a framework restoring a run from its own files
+     * does; steps then use it instead of recording the next step's loss.
+     *
+     * @param referenceLoss finite
+     * @throws IllegalArgumentException if it is not finite
+     * @throws IllegalStateException if this is not an AdamL state
+     * @throws java.util.ConcurrentModificationException if a step of this state is in progress
+     */
+    public void setReferenceLoss(double referenceLoss) {
+        if (kind != OptimizerKind.ADAML) {
+            throw new IllegalStateException(this + " belongs to " + ruleName() + ", which keeps no reference loss");
+        }
+        if (!Double.isFinite(referenceLoss)) {
+            throw Checks.invalid("referenceLoss", referenceLoss, "must be finite");
+        }
+        run.requireIdle();
+        this.referenceLoss = referenceLoss;
     }
 
     /**
@@ -131,7 +186,7 @@ public final class OptimizerState {
      *         view; {@link #firstMomentSegment(int)} reads every size
      */
     public FloatBuffer firstMoment(int tensor) {
-        return moments[tensor].first();
+        return slot(tensor, 0);
     }
 
     /**
@@ -143,7 +198,33 @@ public final class OptimizerState {
      * @throws IllegalStateException as {@link #firstMoment(int)}
      */
     public FloatBuffer secondMoment(int tensor) {
-        return moments[tensor].second();
+        return slot(tensor, 1);
+    }
+
+    /**
+     * A read-only view of one slot of one tensor: 0 is {@code m}, 1 is {@code v}, 2 is AMSGrad's
+     * {@code v_max}. It follows later steps.
+     *
+     * @param tensor the tensor's index in its group
+     * @param slot the slot, below {@link #slotCount()}
+     * @return the view
+     * @throws IndexOutOfBoundsException if there is no such tensor or slot
+     * @throws IllegalStateException as {@link #firstMoment(int)}
+     */
+    public FloatBuffer slot(int tensor, int slot) {
+        return moments[tensor].buffer(Objects.checkIndex(slot, slotCount()));
+    }
+
+    /**
+     * A read-only segment of one slot of one tensor, of any size, as {@link #firstMomentSegment(int)}.
+     *
+     * @param tensor the tensor's index in its group
+     * @param slot the slot, below {@link #slotCount()}
+     * @return the view
+     * @throws IndexOutOfBoundsException if there is no such tensor or slot
+     */
+    public MemorySegment slotSegment(int tensor, int slot) {
+        return moments[tensor].segment(Objects.checkIndex(slot, slotCount())).asReadOnly();
     }
 
     /**
@@ -156,7 +237,7 @@ public final class OptimizerState {
      * @throws IndexOutOfBoundsException if there is no such tensor
      */
     public MemorySegment firstMomentSegment(int tensor) {
-        return moments[tensor].firstSegment().asReadOnly();
+        return slotSegment(tensor, 0);
     }
 
     /**
@@ -168,7 +249,7 @@ public final class OptimizerState {
      * @throws IndexOutOfBoundsException if there is no such tensor
      */
     public MemorySegment secondMomentSegment(int tensor) {
-        return moments[tensor].secondSegment().asReadOnly();
+        return slotSegment(tensor, 1);
     }
 
     /**
@@ -181,7 +262,7 @@ public final class OptimizerState {
 
     @Override
     public String toString() {
-        return "OptimizerState[" + algorithm + ", tensors=" + moments.length + ", elements=" + elementCount()
+        return "OptimizerState[" + ruleName() + ", tensors=" + moments.length + ", elements=" + elementCount()
                 + (offHeap ? ", off-heap" : "") + ", step=" + step
                 + (Double.isNaN(referenceLoss) ? "" : ", referenceLoss=" + referenceLoss) + "]";
     }
@@ -200,9 +281,20 @@ public final class OptimizerState {
         }
     }
 
-    /** Throws if off-heap moments cannot be used from this thread now. */
+    /** The update rule whose slots these are: {@code Adam/AdamW}, {@code Adam/AdamW with AMSGrad}, ... */
+    String ruleName() {
+        return (kind == OptimizerKind.ADAM ? "Adam/AdamW" : kind.displayName())
+                + (family != kind.family() ? " with AMSGrad" : "");
+    }
+
+    /** Whether the slots are segments, which the segment kernels step. */
+    boolean inSegments() {
+        return moments.length > 0 && moments[0] instanceof Moments.InSegments;
+    }
+
+    /** Throws if segment slots cannot be used from this thread now. */
     void checkAccessible() {
-        if (offHeap) {
+        if (inSegments()) {
             for (int i = 0; i < moments.length; i++) {
                 moments[i].checkAccessible("moments of tensor " + i);
             }
@@ -211,7 +303,12 @@ public final class OptimizerState {
 
     /** Whether worker threads may step the moments. */
     boolean shareable() {
-        return !offHeap || moments.length == 0 || moments[0].shareable();
+        for (Moments m : moments) {
+            if (!m.shareable()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Throws if a step would carry the counter past {@link #MAX_STEP}. */
@@ -228,11 +325,37 @@ public final class OptimizerState {
      */
     void checkDisjoint(MemorySegment segment, String name) {
         for (int i = 0; i < moments.length; i++) {
-            MemorySegment m = moments[i].firstSegment();
-            MemorySegment v = moments[i].secondSegment();
-            if (segment.asOverlappingSlice(m).isPresent() || segment.asOverlappingSlice(v).isPresent()) {
-                throw Checks.invalid(name, "a view of the state's moments",
-                        "overlaps the moments this step writes; pass the gradients in memory of their own");
+            for (int k = 0; k < moments[i].slotCount(); k++) {
+                if (segment.asOverlappingSlice(moments[i].segment(k)).isPresent()) {
+                    throw Checks.invalid(name, "a view of the state's moments",
+                            "overlaps the state's slot " + k + ", which this step writes; pass it in memory of its own");
+                }
+            }
+        }
+    }
+
+    /**
+     * Throws if an array slice of a single-tensor step reaches the caller's storage of this state.
+     * The state's own arrays are never handed out, so only caller-owned storage can clash.
+     */
+    void checkDisjoint(float[] array, int offset, int length, String name) {
+        if (!callerOwned || length == 0) {
+            return;
+        }
+        for (Moments m : moments) {
+            for (int k = 0; k < m.slotCount(); k++) {
+                long start;
+                if (m instanceof Moments.OnHeap(float[][] arrays, int[] offsets, int _) && arrays[k] == array) {
+                    start = offsets[k];
+                } else if (m.segment(k).heapBase().orElse(null) == array) {
+                    start = m.segment(k).address() / Float.BYTES;
+                } else {
+                    continue;
+                }
+                if (offset < start + m.size() && start < offset + length) {
+                    throw Checks.invalid(name, name + "[" + offset + ".." + (offset + length) + ")",
+                            "overlaps the state's slot " + k + " in the same array; pass it in memory of its own");
+                }
             }
         }
     }
@@ -243,6 +366,11 @@ public final class OptimizerState {
             Overlaps.check(group.tensors(), moments);
             checkedGroup = group;
         }
+    }
+
+    /** A copy of one tensor's slot, for tests. */
+    float[] slotCopy(int tensor, int slot) {
+        return copy(slot(tensor, slot));
     }
 
     /** A copy of one tensor's {@code m}, for tests. */

@@ -39,7 +39,7 @@ final class Overlaps {
         o.sweep();
     }
 
-    /** A group and the state that steps it: the moments are written too. */
+    /** A group and the state that steps it: the state's slots are written too. */
     static void check(Tensor[] tensors, Moments[] moments) {
         Overlaps o = new Overlaps();
         o.addTensors(tensors);
@@ -57,12 +57,21 @@ final class Overlaps {
             long bytes = (long) tensors[i].length() * Float.BYTES;
             switch (tensors[i]) {
                 case Tensor.OnHeap h -> {
+                    boolean outIsGrads = h.out() == h.grads() && h.outOffset() == h.gradsOffset();
                     add(h.params(), h.paramsOffset() * (long) Float.BYTES, bytes, true, "params of tensor " + i);
-                    add(h.grads(), h.gradsOffset() * (long) Float.BYTES, bytes, false, "grads of tensor " + i);
+                    add(h.grads(), h.gradsOffset() * (long) Float.BYTES, bytes, outIsGrads,
+                            (outIsGrads ? "grads (and out) of tensor " : "grads of tensor ") + i);
+                    if (h.out() != null && !outIsGrads) {
+                        add(h.out(), h.outOffset() * (long) Float.BYTES, bytes, true, "out of tensor " + i);
+                    }
                 }
                 case Tensor.InSegments s -> {
+                    boolean outIsGrads = s.out() != null && sameMemory(s.out(), s.grads());
                     add(s.params(), true, "params of tensor " + i);
-                    add(s.grads(), false, "grads of tensor " + i);
+                    add(s.grads(), outIsGrads, (outIsGrads ? "grads (and out) of tensor " : "grads of tensor ") + i);
+                    if (s.out() != null && !outIsGrads) {
+                        add(s.out(), true, "out of tensor " + i);
+                    }
                 }
             }
         }
@@ -73,16 +82,23 @@ final class Overlaps {
         if (bytes == 0) {
             return;
         }
-        switch (moments) {
-            case Moments.OnHeap(float[] m, float[] v, int offset, int _) -> {
-                add(m, offset * (long) Float.BYTES, bytes, true, "the state's m of tensor " + tensor);
-                add(v, offset * (long) Float.BYTES, bytes, true, "the state's v of tensor " + tensor);
-            }
-            case Moments.OffHeap(MemorySegment m, MemorySegment v) -> {
-                add(m, true, "the state's m of tensor " + tensor);
-                add(v, true, "the state's v of tensor " + tensor);
+        for (int k = 0; k < moments.slotCount(); k++) {
+            String name = "the state's " + SLOT_NAMES[k] + " of tensor " + tensor;
+            switch (moments) {
+                case Moments.OnHeap(float[][] arrays, int[] offsets, int _) ->
+                        add(arrays[k], offsets[k] * (long) Float.BYTES, bytes, true, name);
+                case Moments.InSegments(MemorySegment[] segments) -> add(segments[k], true, name);
             }
         }
+    }
+
+    private static final String[] SLOT_NAMES = {"m", "v", "v_max"};
+
+    /** Whether two segments are the same memory, through whatever views. */
+    static boolean sameMemory(MemorySegment a, MemorySegment b) {
+        return a.byteSize() == b.byteSize()
+                && (a.byteSize() == 0 || a.asOverlappingSlice(b).map(s -> s.byteSize() == a.byteSize()).orElse(false)
+                && b.asOverlappingSlice(a).map(s -> s.address() == b.address()).orElse(false));
     }
 
     private void add(Object storage, long start, long bytes, boolean written, String name) {

@@ -26,46 +26,63 @@ final class StepRun {
     private final Tensor.OnHeap arrays = new Tensor.OnHeap();
     private final Tensor.InSegments segments = new Tensor.InSegments();
     private final Tensor[] single = new Tensor[1];
+    /** The arguments of the typed convenience steps, reused so that they allocate nothing. */
+    private final Step conveniences = new Step();
     private Tensor[] tensors;
     private TensorGroup group;
+    private TensorSettings settings;
     private StepExecutor executor;
     private boolean parallel;
     private double[] norms = new double[1];
     private double[] unitSums = new double[0];
     private StepScalars[] workers = new StepScalars[0];
+    /** The per-step scalars of each distinct tensor setting; the first is the state's own. */
+    private StepScalars[] settingScalars;
+    private double[] learningRates = new double[1];
+    private double[] weightDecays = new double[1];
     private boolean outOfRange;
+    /** An update output without parameters: no weight decay may apply. */
+    private boolean paramsAbsent;
 
     StepRun(OptimizerState state) {
         this.state = state;
+        this.settingScalars = new StepScalars[] {state.scalars};
     }
 
-    StepOutcome arrays(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
-                       float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) {
+    /** The {@link Step} the typed conveniences fill, reset to its defaults. */
+    Step conveniences() {
+        return conveniences.reset();
+    }
+
+    /** {@code withParams} false: an update output without parameters, which {@code params} then stands in for. */
+    StepOutcome arrays(Optimizer optimizer, StepKernels kernels, Step step, float[] params, int paramsOffset,
+                       float[] grads, int gradsOffset, float[] out, int outOffset, int length, boolean withParams) {
         requireIdle();
-        single[0] = arrays.bind(params, paramsOffset, grads, gradsOffset, length);
-        return runSingle(optimizer, kernels, loss, gradNorm, gradScale);
+        single[0] = arrays.bind(params, paramsOffset, grads, gradsOffset, out, outOffset, length);
+        return runSingle(optimizer, kernels, step, withParams);
     }
 
-    StepOutcome segments(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
-                         MemorySegment params, MemorySegment grads, int length) {
+    StepOutcome segments(Optimizer optimizer, StepKernels kernels, Step step, MemorySegment params,
+                         MemorySegment grads, MemorySegment out, int length, boolean withParams) {
         requireIdle();
-        single[0] = segments.bind(params, grads, length);
-        return runSingle(optimizer, kernels, loss, gradNorm, gradScale);
+        single[0] = segments.bind(params, grads, out, length);
+        return runSingle(optimizer, kernels, step, withParams);
     }
 
-    StepOutcome group(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale,
-                      TensorGroup group, StepExecutor executor) {
+    StepOutcome group(Optimizer optimizer, StepKernels kernels, Step step, TensorGroup group) {
         requireIdle();
         this.tensors = group.tensors();
         this.group = group;
-        this.executor = executor;
+        this.settings = group.settings();
+        this.executor = step.executor();
         this.parallel = executor.parallelFor(group.elementCount()) && group.updatePlan().taskCount() > 1
                 && group.shareable() && state.shareable();
         try {
-            return run(optimizer, kernels, loss, gradNorm, gradScale);
+            return run(optimizer, kernels, step);
         } finally {
             this.tensors = null;
             this.group = null;
+            this.settings = null;
             this.executor = null;
         }
     }
@@ -75,43 +92,120 @@ final class StepRun {
      * the same state) would step the first caller's arrays. Not a lock, just a check that costs
      * nothing: it catches the overlapping calls that see each other's binding.
      */
-    private void requireIdle() {
+    void requireIdle() {
         if (tensors != null || single[0] != null) {
             throw new ConcurrentModificationException(state + " is being stepped by another call; a state steps "
                     + "from one thread at a time");
         }
     }
 
-    private StepOutcome runSingle(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm,
-                                  double gradScale) {
+    private StepOutcome runSingle(Optimizer optimizer, StepKernels kernels, Step step, boolean withParams) {
         this.tensors = single;
+        this.settings = TensorSettings.PLAIN;
         this.parallel = false;
+        this.paramsAbsent = !withParams;
         try {
-            return run(optimizer, kernels, loss, gradNorm, gradScale);
+            return run(optimizer, kernels, step);
         } finally {
             single[0].unbind();
             single[0] = null;
             this.tensors = null;
+            this.settings = null;
+            this.paramsAbsent = false;
         }
     }
 
-    private StepOutcome run(Optimizer optimizer, StepKernels kernels, double loss, double gradNorm, double gradScale) {
+    private StepOutcome run(Optimizer optimizer, StepKernels kernels, Step step) {
         state.checkCanStep();
         long t = state.step + 1;
-        StepScalars s = state.scalars;
-        optimizer.prepareGradient(s, gradScale);
-        Family family = optimizer.algorithm().family;
+        resolveHyperparameters(optimizer, step, t);
+        for (int j = 0; j < settings.count(); j++) {
+            optimizer.prepareGradient(scalars(j), step.gradScale(), learningRates[j], weightDecays[j]);
+        }
+        Family family = optimizer.family();
+        double gradNorm = step.gradL1Norm();
         boolean computedNorms = Double.isNaN(gradNorm);
-        double[] multipliers = family == Family.ADAL ? adalNorms(optimizer, kernels, s, gradNorm) : null;
-        if (optimizer.skipsNonFinite() && !inRange(kernels, s, multipliers, computedNorms)) {
+        double[] multipliers = family == Family.ADAL ? adalNorms(optimizer, kernels, gradNorm) : null;
+        if (optimizer.skipsNonFinite() && !inRange(kernels, multipliers, computedNorms)) {
             return StepOutcome.SKIPPED;
         }
-        double referenceLoss = optimizer.referenceLossFor(state.referenceLoss, loss);
-        optimizer.prepare(s, referenceLoss, t, loss);
-        update(kernels, family, s, multipliers, t);
+        double referenceLoss = optimizer.referenceLossFor(state.referenceLoss, step.loss());
+        for (int j = 0; j < settings.count(); j++) {
+            optimizer.prepare(scalars(j), learningRates[j], referenceLoss, t, step.loss());
+        }
+        update(kernels, family, multipliers, t);
         state.step = t;
         state.referenceLoss = referenceLoss;
         return StepOutcome.APPLIED;
+    }
+
+    /**
+     * Each setting's learning rate and weight decay for step {@code t}, checked before anything is
+     * written: the step's own, else the optimizer's schedule, else its constant; times the
+     * setting's multiplier, with its own decay if it has one.
+     */
+    private void resolveHyperparameters(Optimizer optimizer, Step step, long t) {
+        double learningRate = step.learningRate();
+        String learningRateName = "step.learningRate";
+        if (Double.isNaN(learningRate)) {
+            learningRate = optimizer.learningRateAt(t);
+            learningRateName = optimizer.learningRateSchedule().isPresent()
+                    ? "learningRateSchedule.valueAt(" + t + ")" : "learningRate";
+        }
+        double weightDecay = step.weightDecay();
+        String weightDecayName = "step.weightDecay";
+        if (Double.isNaN(weightDecay)) {
+            weightDecay = optimizer.weightDecayAt(t);
+            weightDecayName = optimizer.weightDecaySchedule().isPresent()
+                    ? "weightDecaySchedule.valueAt(" + t + ")" : "weightDecay";
+        }
+        int count = settings.count();
+        if (learningRates.length < count) {
+            learningRates = new double[count];
+            weightDecays = new double[count];
+        }
+        boolean decoupled = optimizer.weightDecayMode() == WeightDecayMode.DECOUPLED;
+        StepValues.check(learningRate, learningRateName, weightDecay, weightDecayName, optimizer.beta1(), decoupled);
+        for (int j = 0; j < count; j++) {
+            double scale = settings.learningRateScale[j];
+            double own = settings.weightDecay[j];
+            learningRates[j] = scale * learningRate;
+            weightDecays[j] = Double.isNaN(own) ? weightDecay : own;
+            if (paramsAbsent && weightDecays[j] != 0) {
+                throw Checks.invalid("params", null, "are needed: weight decay " + weightDecays[j] + " ("
+                        + weightDecayName + ") applies to this step");
+            }
+            if (scale != 1 || !Double.isNaN(own)) {
+                StepValues.check(learningRates[j], "learningRateScale × " + learningRateName + " = " + scale
+                        + " × " + learningRate, weightDecays[j], Double.isNaN(own) ? weightDecayName
+                        : "a tensor's weightDecay", optimizer.beta1(), decoupled);
+            }
+        }
+    }
+
+    /** The scalars of setting {@code j}, made on first use. */
+    private StepScalars scalars(int j) {
+        if (j >= settingScalars.length) {
+            StepScalars[] grown = Arrays.copyOf(settingScalars, settings.count());
+            for (int k = settingScalars.length; k < grown.length; k++) {
+                grown[k] = new StepScalars();
+            }
+            settingScalars = grown;
+        }
+        return settingScalars[j];
+    }
+
+    /** The scalars tensor {@code i} steps with. */
+    private StepScalars scalarsOf(int i) {
+        return settingScalars[settings.settingOf[i]];
+    }
+
+    /** A worker's scalars for tensor {@code i}: the template's values are already there with one setting. */
+    private StepScalars workerScalars(StepScalars worker, int i) {
+        if (settings.count() > 1) {
+            worker.copyFrom(scalarsOf(i));
+        }
+        return worker;
     }
 
     /** AdaL's factor {@code k_t} of one tensor in the last step that computed it, for tests. */
@@ -120,7 +214,7 @@ final class StepRun {
     }
 
     /** AdaL's factor {@code k_t} for each tensor: the given norm, each tensor's own, or the group's. */
-    private double[] adalNorms(Optimizer optimizer, StepKernels kernels, StepScalars s, double gradNorm) {
+    private double[] adalNorms(Optimizer optimizer, StepKernels kernels, double gradNorm) {
         int count = tensors.length;
         if (norms.length < count) {
             norms = new double[count];
@@ -133,7 +227,7 @@ final class StepRun {
             parallelNorms(kernels);
         } else {
             for (int i = 0; i < count; i++) {
-                norms[i] = tensors[i].gradL1Norm(kernels, s);
+                norms[i] = tensors[i].gradL1Norm(kernels, scalarsOf(i));
             }
         }
         if (optimizer.normOverGroup()) {
@@ -154,9 +248,11 @@ final class StepRun {
         }
         double[] sums = unitSums;
         Tensor[] ts = tensors;
-        ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(),
-                (ws, u) -> sums[u] = ts[plan.unitTensor[u]].chunkL1Norm(kernels, ws, plan.unitFrom[u],
-                        plan.unitFrom[u] + plan.unitLength[u]));
+        ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(), (ws, u) -> {
+            int i = plan.unitTensor[u];
+            sums[u] = ts[i].chunkL1Norm(kernels, workerScalars(ws, i), plan.unitFrom[u],
+                    plan.unitFrom[u] + plan.unitLength[u]);
+        });
         Arrays.fill(norms, 0, tensors.length, 0.0);
         for (int u = 0; u < plan.unitCount(); u++) {
             norms[plan.unitTensor[u]] += sums[u];
@@ -167,11 +263,12 @@ final class StepRun {
      * The skip policy's check of every tensor. A computed {@code ‖g‖₁} bounds every {@code |x|}, so
      * a tensor whose factor {@code f} has {@code f·f} below the bound needs no look at its elements.
      */
-    private boolean inRange(StepKernels kernels, StepScalars s, double[] multipliers, boolean computed) {
+    private boolean inRange(StepKernels kernels, double[] multipliers, boolean computed) {
         if (parallel) {
             return parallelInRange(kernels, multipliers, computed);
         }
         for (int i = 0; i < tensors.length; i++) {
+            StepScalars s = scalarsOf(i);
             if (multipliers != null) {
                 if (computed && provenInRange(multipliers[i])) {
                     continue;
@@ -191,13 +288,14 @@ final class StepRun {
         outOfRange = false;
         ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(), (ws, u) -> {
             int t = plan.unitTensor[u];
+            StepScalars s = workerScalars(ws, t);
             if (multipliers != null) {
                 if (computed && provenInRange(multipliers[t])) {
                     return;
                 }
-                ws.gradNorm(multipliers[t]);
+                s.gradNorm(multipliers[t]);
             }
-            if (!ts[t].gradInRange(kernels, ws, plan.unitFrom[u], plan.unitFrom[u] + plan.unitLength[u])) {
+            if (!ts[t].gradInRange(kernels, s, plan.unitFrom[u], plan.unitFrom[u] + plan.unitLength[u])) {
                 outOfRange = true;   // only ever set; the run's completion publishes it
             }
         });
@@ -210,19 +308,20 @@ final class StepRun {
     }
 
     /** Every tensor's update, with the per-step scalars set; a failure part-way says what was written. */
-    private void update(StepKernels kernels, Family family, StepScalars s, double[] multipliers, long t) {
-        reserveScratch(s);
+    private void update(StepKernels kernels, Family family, double[] multipliers, long t) {
+        reserveScratch();
         if (parallel) {
             ChunkPlan plan = group.updatePlan();
             Tensor[] ts = tensors;
             Moments[] moments = state.moments;
-            ParallelRun run = ParallelRun.submit(executor.executor(), executor.parallelism(), plan, s, workers(),
-                    (ws, u) -> {
+            ParallelRun run = ParallelRun.submit(executor.executor(), executor.parallelism(), plan, state.scalars,
+                    workers(), (ws, u) -> {
                         int i = plan.unitTensor[u];
+                        StepScalars s = workerScalars(ws, i);
                         if (multipliers != null) {
-                            ws.gradNorm(multipliers[i]);
+                            s.gradNorm(multipliers[i]);
                         }
-                        ts[i].step(kernels, family, ws, moments[i], plan.unitFrom[u], plan.unitLength[u]);
+                        ts[i].step(kernels, family, s, moments[i], plan.unitFrom[u], plan.unitLength[u]);
                     });
             try {
                 run.complete();
@@ -234,6 +333,7 @@ final class StepRun {
             return;
         }
         for (int i = 0; i < tensors.length; i++) {
+            StepScalars s = scalarsOf(i);
             if (multipliers != null) {
                 s.gradNorm(multipliers[i]);
             }
@@ -254,9 +354,11 @@ final class StepRun {
     }
 
     /** Scratch the segment kernels use, allocated before anything is written. */
-    private void reserveScratch(StepScalars s) {
-        if (state.offHeap || (group == null ? tensors[0] instanceof Tensor.InSegments : group.hasSegments())) {
-            s.reserveSegmentScratch();
+    private void reserveScratch() {
+        if (state.inSegments() || (group == null ? tensors[0] instanceof Tensor.InSegments : group.hasSegments())) {
+            for (int j = 0; j < settings.count(); j++) {
+                scalars(j).reserveSegmentScratch();
+            }
             if (parallel) {
                 for (StepScalars w : workers()) {
                     w.reserveSegmentScratch();

@@ -7,9 +7,9 @@ import io.github.fusedopt.kernel.StepScalars;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One validated binding of parameters and gradients, on the heap or in segments. Steps pick the
- * array kernels when the tensor and its moments are all arrays, the segment kernels otherwise
- * (arrays then take part as heap segments).
+ * One validated binding of parameters, gradients and, optionally, the update output, on the heap or
+ * in segments. Steps pick the array kernels when the tensor and its state slots are all arrays, the
+ * segment kernels otherwise (arrays then take part as heap segments).
  *
  * <p>A group binds each of its tensors once and never changes them. A single-tensor step rebinds
  * the one instance its state keeps for the purpose, so that a step allocates nothing.
@@ -39,21 +39,47 @@ sealed interface Tensor {
     /** Drops the references to the caller's storage, after a single-tensor step. */
     void unbind();
 
-    /** Slices of two heap arrays. */
+    /** Whether the step writes an update output rather than moving the parameters. */
+    boolean updatesOut();
+
+    /** Slices of heap arrays. */
     final class OnHeap implements Tensor {
         private float[] params;
         private int paramsOffset;
         private float[] grads;
         private int gradsOffset;
+        private float[] out;
+        private int outOffset;
         private int length;
 
         OnHeap bind(float[] params, int paramsOffset, float[] grads, int gradsOffset, int length) {
+            return bind(params, paramsOffset, grads, gradsOffset, null, 0, length);
+        }
+
+        /** {@code out} null: in place. */
+        OnHeap bind(float[] params, int paramsOffset, float[] grads, int gradsOffset, float[] out, int outOffset,
+                    int length) {
             this.params = params;
             this.paramsOffset = paramsOffset;
             this.grads = grads;
             this.gradsOffset = gradsOffset;
+            this.out = out;
+            this.outOffset = outOffset;
             this.length = length;
             return this;
+        }
+
+        float[] out() {
+            return out;
+        }
+
+        int outOffset() {
+            return outOffset;
+        }
+
+        @Override
+        public boolean updatesOut() {
+            return out != null;
         }
 
         float[] params() {
@@ -81,6 +107,7 @@ sealed interface Tensor {
         public void unbind() {
             params = null;
             grads = null;
+            out = null;
         }
 
         @Override
@@ -94,11 +121,14 @@ sealed interface Tensor {
 
         @Override
         public void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n) {
-            if (moments instanceof Moments.OnHeap(float[] m, float[] v, int at, int _)) {
-                kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from, m, v, at + from, n);
+            if (moments instanceof Moments.OnHeap(float[][] a, int[] o, int _)) {
+                boolean third = a.length > 2;
+                kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from, out, outOffset + from,
+                        a[0], o[0] + from, a[1], o[1] + from, third ? a[2] : null, third ? o[2] + from : 0, n);
             } else {
                 kernels.step(family, s, slice(params, paramsOffset), slice(grads, gradsOffset),
-                        moments.firstSegment(), moments.secondSegment(), from, n);
+                        out == null ? null : slice(out, outOffset), moments.segment(0), moments.segment(1),
+                        moments.slotCount() > 2 ? moments.segment(2) : null, from, n);
             }
         }
 
@@ -122,17 +152,33 @@ sealed interface Tensor {
         }
     }
 
-    /** Two segments of {@code length} floats each. */
+    /** Segments of {@code length} floats each. */
     final class InSegments implements Tensor {
         private MemorySegment params;
         private MemorySegment grads;
+        private MemorySegment out;
         private int length;
 
         InSegments bind(MemorySegment params, MemorySegment grads, int length) {
+            return bind(params, grads, null, length);
+        }
+
+        /** {@code out} null: in place. */
+        InSegments bind(MemorySegment params, MemorySegment grads, MemorySegment out, int length) {
             this.params = params;
             this.grads = grads;
+            this.out = out;
             this.length = length;
             return this;
+        }
+
+        MemorySegment out() {
+            return out;
+        }
+
+        @Override
+        public boolean updatesOut() {
+            return out != null;
         }
 
         MemorySegment params() {
@@ -152,22 +198,27 @@ sealed interface Tensor {
         public void unbind() {
             params = null;
             grads = null;
+            out = null;
         }
 
         @Override
         public void checkAccessible(int index) {
             Checks.accessible(params, "params of tensor " + index);
             Checks.accessible(grads, "grads of tensor " + index);
+            if (out != null) {
+                Checks.accessible(out, "out of tensor " + index);
+            }
         }
 
         @Override
         public boolean shareable() {
-            return Checks.shareable(params) && Checks.shareable(grads);
+            return Checks.shareable(params) && Checks.shareable(grads) && (out == null || Checks.shareable(out));
         }
 
         @Override
         public void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n) {
-            kernels.step(family, s, params, grads, moments.firstSegment(), moments.secondSegment(), from, n);
+            kernels.step(family, s, params, grads, out, moments.segment(0), moments.segment(1),
+                    moments.slotCount() > 2 ? moments.segment(2) : null, from, n);
         }
 
         @Override

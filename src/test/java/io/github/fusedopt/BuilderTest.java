@@ -39,7 +39,7 @@ class BuilderTest {
     }
 
     /** One invalid setting: the builder call, the name the error must give, and the value's text. */
-    record Invalid(String argument, String value, Consumer<Optimizer.Builder<?>> set) {
+    record Invalid(String argument, String value, Consumer<OptimizerBuilder<?>> set) {
     }
 
     static List<Invalid> invalidSharedSettings() {
@@ -68,7 +68,7 @@ class BuilderTest {
         for (Kind kind : Kind.values()) {
             for (Invalid invalid : invalidSharedSettings()) {
                 tests.add(DynamicTest.dynamicTest(kind + " " + invalid.argument + " = " + invalid.value, () -> {
-                    Optimizer.Builder<?> builder = builder(kind);
+                    OptimizerBuilder<?> builder = builder(kind);
                     invalid.set.accept(builder);
                     assertRejected(invalid, () -> build(builder));
                 }));
@@ -114,7 +114,7 @@ class BuilderTest {
     @Test
     void boundaryValuesAreAccepted() {
         for (Kind kind : Kind.values()) {
-            Optimizer.Builder<?> b = builder(kind).beta1(0).beta2(Math.nextDown(1f)).eps(Float.MIN_VALUE)
+            OptimizerBuilder<?> b = builder(kind).beta1(0).beta2(Math.nextDown(1f)).eps(Float.MIN_VALUE)
                     .weightDecay(0).learningRate(Float.MAX_VALUE);
             assertDoesNotThrow(() -> build(b), kind.name());
         }
@@ -146,7 +146,7 @@ class BuilderTest {
         for (Kind kind : Kind.values()) {
             tests.add(DynamicTest.dynamicTest(kind + " α/(1 − β1) overflows", () -> {
                 Invalid invalid = new Invalid("learningRate", "3.5E37", b -> b.learningRate(3.5e37).beta1(0.9));
-                Optimizer.Builder<?> builder = builder(kind);
+                OptimizerBuilder<?> builder = builder(kind);
                 invalid.set.accept(builder);
                 assertRejected(invalid, () -> build(builder));
                 assertDoesNotThrow(() -> build(builder(kind).learningRate(3.3e37).beta1(0.9)));
@@ -154,7 +154,7 @@ class BuilderTest {
             tests.add(DynamicTest.dynamicTest(kind + " 1 − α·λ overflows", () -> {
                 Invalid invalid = new Invalid("weightDecay", "1.0E10", b -> b.learningRate(1e30).beta1(0)
                         .weightDecay(1e10).weightDecayMode(WeightDecayMode.DECOUPLED));
-                Optimizer.Builder<?> builder = builder(kind);
+                OptimizerBuilder<?> builder = builder(kind);
                 invalid.set.accept(builder);
                 assertRejected(invalid, () -> build(builder));
                 assertDoesNotThrow(() -> build(builder(kind).learningRate(1e30).beta1(0).weightDecay(1e10)
@@ -162,7 +162,7 @@ class BuilderTest {
             }));
             boolean epsInV = kind == Kind.EADAM || kind == Kind.ADAML || kind == Kind.ADABELIEF;
             tests.add(DynamicTest.dynamicTest(kind + " ε/(1 − β2) " + (epsInV ? "overflows v" : "is not in v"), () -> {
-                Optimizer.Builder<?> builder = builder(kind).eps(1e36).beta2(0.999);
+                OptimizerBuilder<?> builder = builder(kind).eps(1e36).beta2(0.999);
                 if (epsInV) {
                     assertRejected(new Invalid("eps", "1.0E36", b -> { }), () -> build(builder));
                     assertDoesNotThrow(() -> build(builder(kind).eps(8e34).beta2(0.999)));
@@ -180,7 +180,7 @@ class BuilderTest {
         assertTrue(e.getMessage().startsWith(invalid.argument + " = " + invalid.value), e.getMessage());
     }
 
-    private static Optimizer.Builder<?> builder(Kind kind) {
+    private static OptimizerBuilder<?> builder(Kind kind) {
         return switch (kind) {
             case ADAM -> Adam.builder();
             case ADAMW -> AdamW.builder();
@@ -191,7 +191,7 @@ class BuilderTest {
         };
     }
 
-    private static Optimizer build(Optimizer.Builder<?> builder) {
+    private static Optimizer build(OptimizerBuilder<?> builder) {
         return builder.build();
     }
 }

@@ -167,10 +167,15 @@ class CheckpointTest {
     }
 
     static OptimizerState copyOf(OptimizerState state) {
-        OptimizerState copy = new OptimizerState(state.algorithm, new Moments[state.tensorCount()], false, state.referenceLoss);
-        for (int i = 0; i < state.tensorCount(); i++) {
-            copy.moments[i] = new Moments.OnHeap(state.m(i), state.v(i), 0, state.size(i));
+        Moments[] moments = new Moments[state.tensorCount()];
+        for (int i = 0; i < moments.length; i++) {
+            float[][] slots = new float[state.slotCount()][];
+            for (int k = 0; k < slots.length; k++) {
+                slots[k] = state.slotCopy(i, k);
+            }
+            moments[i] = new Moments.OnHeap(slots, new int[slots.length], state.size(i));
         }
+        OptimizerState copy = new OptimizerState(state.kind, state.family, moments, false, state.referenceLoss);
         copy.step = state.step;
         return copy;
     }

@@ -6,7 +6,7 @@ final class Hyperparameters {
     private Hyperparameters() {
     }
 
-    static <B extends Optimizer.Builder<B>> B copy(Optimizer from, B to) {
+    static <B extends OptimizerBuilder<B>> B copy(Optimizer from, B to) {
         return to.copyShared(from);
     }
 

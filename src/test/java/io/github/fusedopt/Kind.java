@@ -46,7 +46,7 @@ enum Kind {
         };
     }
 
-    private static <B extends Optimizer.Builder<B>> B common(B b, SplittableRandom r, boolean edges) {
+    private static <B extends OptimizerBuilder<B>> B common(B b, SplittableRandom r, boolean edges) {
         b.learningRate(Math.pow(10, -5 + 5 * r.nextDouble()))
                 .beta1(pick(r, 0, 0.5, 0.9, 0.9, 0.99, r.nextDouble()))
                 .beta2(pick(r, 0, 0.9, 0.999, 0.999, 0.9999, 0.99999, Math.nextDown(1f), r.nextDouble()))

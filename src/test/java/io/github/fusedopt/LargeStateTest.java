@@ -78,8 +78,8 @@ class LargeStateTest {
         Path segments = Files.createDirectory(dir.resolve("segments"));
         try (SparseFileArena sparse = new SparseFileArena(segments)) {
             OptimizerState state = adam.newState((int) N, sparse);
-            MemorySegment m = state.moments[0].firstSegment();
-            MemorySegment v = state.moments[0].secondSegment();
+            MemorySegment m = state.moments[0].segment(0);
+            MemorySegment v = state.moments[0].segment(1);
             for (long i : M_MARKS) {
                 m.setAtIndex(JAVA_FLOAT, i, i * 0.5f + 1);
             }

@@ -41,7 +41,7 @@ final class SkipRule {
     /** {@code ‖g‖₁} of the preprocessed gradient, in the kernels' order (tested by {@code GradNormTest}). */
     static double ownNorm(Optimizer o, float[] params, float[] grads, double gradScale) {
         StepScalars s = new StepScalars();
-        o.prepareGradient(s, gradScale);
+        o.prepareGradient(s, gradScale, o.learningRate(), o.weightDecay());
         return KernelProvider.scalar().gradL1Norm(s, params, 0, grads, 0, grads.length);
     }
 

@@ -39,7 +39,7 @@ class StepContractTest {
             float[] grads = Values.array(r, 3 + n + 2, Values.Mix.plain(1));
             float[] gradsBefore = grads.clone();
             OptimizerState state = optimizer.newState(n);
-            optimizer.step(kernels, state, 1.0, Double.NaN, params, 5, grads, 3, n, 1.0);
+            TestSteps.arrays(optimizer, kernels, state, 1.0, Double.NaN, params, 5, grads, 3, n, 1.0);
             assertArrayEquals(gradsBefore, grads);
             for (int i = 0; i < params.length; i++) {
                 boolean inside = i >= 5 && i < 5 + n;
@@ -126,7 +126,7 @@ class StepContractTest {
         for (Kind kind : Kind.values()) {
             Optimizer optimizer = kind.defaults();
             OptimizerState state = optimizer.newState(0);
-            optimizer.step(KernelProvider.kernels(), state, 1.0, Double.NaN, new float[0], 0, new float[0], 0, 0, 1.0);
+            TestSteps.arrays(optimizer, KernelProvider.kernels(), state, 1.0, Double.NaN, new float[0], 0, new float[0], 0, 0, 1.0);
             assertEquals(1, state.step(), kind.name());
         }
     }
@@ -185,7 +185,7 @@ class StepContractTest {
 
     private static StepScalars scalarsFor(Optimizer optimizer, double gradScale) {
         StepScalars s = new StepScalars();
-        optimizer.prepareGradient(s, gradScale);
+        optimizer.prepareGradient(s, gradScale, optimizer.learningRate(), optimizer.weightDecay());
         return s;
     }
 

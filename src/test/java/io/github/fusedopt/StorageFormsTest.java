@@ -48,12 +48,13 @@ class StorageFormsTest {
                 heap.step(KERNELS, s);
                 float[] grads = new float[t.arrayLength()];
                 System.arraycopy(t.grads()[s], 0, grads, t.gradsOffset(), n);
-                optimizer.step(KERNELS, offHeapState, t.losses()[s], t.gradNorms()[s], offHeapStateParams,
+                TestSteps.arrays(optimizer, KERNELS, offHeapState, t.losses()[s], t.gradNorms()[s], offHeapStateParams,
                         t.paramsOffset(), grads, t.gradsOffset(), n, t.gradScales()[s]);
                 MemorySegment.copy(t.grads()[s], 0, g, JAVA_FLOAT, 0, n);
-                optimizer.step(KERNELS, segmentHeapState, t.losses()[s], t.gradNorms()[s], p, g, t.gradScales()[s]);
-                optimizer.step(KERNELS, segmentOffHeapState, t.losses()[s], t.gradNorms()[s], p2, g.asReadOnly(),
+                TestSteps.segments(optimizer, KERNELS, segmentHeapState, t.losses()[s], t.gradNorms()[s], p, g,
                         t.gradScales()[s]);
+                TestSteps.segments(optimizer, KERNELS, segmentOffHeapState, t.losses()[s], t.gradNorms()[s], p2,
+                        g.asReadOnly(), t.gradScales()[s]);
 
                 float[] expected = heap.paramSlice();
                 String when = " after step " + (s + 1);

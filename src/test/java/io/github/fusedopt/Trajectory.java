@@ -102,8 +102,8 @@ record Trajectory(Optimizer optimizer, int length, boolean sharedArray, int para
         StepOutcome step(StepKernels kernels, int s) {
             System.arraycopy(grads[s], 0, gradsArray, gradsOffset, length);
             float[] gradsBefore = gradsArray.clone();
-            StepOutcome outcome = runOptimizer.step(kernels, state, losses[s], gradNorms[s], params, paramsOffset,
-                    gradsArray, gradsOffset, length, gradScales[s]);
+            StepOutcome outcome = TestSteps.arrays(runOptimizer, kernels, state, losses[s], gradNorms[s], params,
+                    paramsOffset, gradsArray, gradsOffset, length, gradScales[s]);
             float[] gradsAfter = sharedArray ? slice(gradsArray, gradsOffset) : gradsArray;
             float[] expected = sharedArray ? slice(gradsBefore, gradsOffset) : gradsBefore;
             if (!Arrays.equals(expected, gradsAfter)) {

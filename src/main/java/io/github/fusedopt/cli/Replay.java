@@ -1,9 +1,9 @@
 package io.github.fusedopt.cli;
 
 import io.github.fusedopt.AdamL;
-import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 import io.github.fusedopt.io.AtomicFiles;
 import io.github.fusedopt.io.LittleEndianFloats;
 import io.github.fusedopt.io.NpyWriter;
@@ -64,25 +64,41 @@ final class Replay {
             losses = lossArray.doubles();
         }
 
+        double[] learningRates = null;
+        if (Files.exists(caseDir.resolve("lrs.npy"))) {
+            NpyArray lrArray = Npy.read(caseDir.resolve("lrs.npy"), F4_OR_F8, 1);
+            if (lrArray.shape()[0] != steps) {
+                throw new BadInputException("lrs.npy", "shape " + Npy.shapeString(lrArray.shape())
+                        + " does not match the " + steps + " steps of grads.npy");
+            }
+            learningRates = lrArray.doubles();
+        }
+
         OptimizerState state = optimizer.newState(params.length);
         float[] grad = new float[params.length];
-        for (int step = 0; step < steps; step++) {
-            grads.row(step, grad);
+        Step step = new Step();
+        for (int k = 0; k < steps; k++) {
+            grads.row(k, grad);
+            if (losses != null) {
+                step.loss(losses[k]);
+            }
+            if (learningRates != null) {
+                step.learningRate(learningRates[k]);
+            }
             try {
-                switch (optimizer) {
-                    case AdamL adamL -> adamL.step(state, losses[step], params, grad);
-                    case GradientOptimizer gradientOptimizer -> gradientOptimizer.step(state, params, grad);
-                }
+                optimizer.step(state, params, grad, step);
             } catch (IllegalArgumentException e) {
-                throw new BadInputException(losses != null ? "losses.npy" : "grads.npy",
-                        "step " + (step + 1) + ": " + e.getMessage());
+                String file = e.getMessage().startsWith("step.learningRate") ? "lrs.npy"
+                        : losses != null ? "losses.npy" : "grads.npy";
+                throw new BadInputException(file, "step " + (k + 1) + ": " + e.getMessage());
             }
         }
         return new Result(optimizer, params, state);
     }
 
     /**
-     * Writes {@code params.npy}, {@code m.npy}, {@code v.npy} and {@code step.txt}, all or nothing:
+     * Writes {@code params.npy}, {@code m.npy}, {@code v.npy}, {@code vmax.npy} with AMSGrad, and
+     * {@code step.txt}, all or nothing:
      * after a failure {@code outDir} holds what it held before, and a directory made for the output
      * is removed again.
      */
@@ -93,6 +109,9 @@ final class Replay {
         files.put("params.npy", out -> NpyWriter.write(out, FloatBuffer.wrap(result.params())));
         files.put("m.npy", out -> NpyWriter.write(out, result.state().firstMomentSegment(0)));
         files.put("v.npy", out -> NpyWriter.write(out, result.state().secondMomentSegment(0)));
+        if (result.state().slotCount() > 2) {
+            files.put("vmax.npy", out -> NpyWriter.write(out, result.state().slotSegment(0, 2)));
+        }
         files.put("step.txt", out -> new LittleEndianFloats(out, null).bytes(ByteBuffer.wrap(
                 (result.state().step() + "\n").getBytes(StandardCharsets.US_ASCII))));
         try {
@@ -131,7 +150,7 @@ final class Replay {
             err.println("replay: cannot write " + outDir + ": " + e.getMessage());
             return 1;
         }
-        out.println("replayed " + result.state().step() + " steps of " + result.optimizer().getClass().getSimpleName()
+        out.println("replayed " + result.state().step() + " steps of " + result.optimizer().kind().displayName()
                 + " over " + result.params().length + " elements on the " + Main.kernelsName()
                 + " kernels; wrote " + outDir);
         return 0;

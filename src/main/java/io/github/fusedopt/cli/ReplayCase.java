@@ -1,13 +1,8 @@
 package io.github.fusedopt.cli;
 
-import io.github.fusedopt.AdaBelief;
-import io.github.fusedopt.AdaL;
-import io.github.fusedopt.Adam;
-import io.github.fusedopt.AdamL;
-import io.github.fusedopt.AdamW;
-import io.github.fusedopt.EAdam;
 import io.github.fusedopt.Optimizer;
-import io.github.fusedopt.WeightDecayMode;
+import io.github.fusedopt.OptimizerBuilder;
+import io.github.fusedopt.OptimizerKind;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -19,20 +14,21 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
-/** Builds the optimizer a case's {@code case.properties} describes; missing keys take the defaults. */
+/**
+ * Builds the optimizer a case's {@code case.properties} describes: {@code optimizer} names a row of
+ * {@link OptimizerKind}, and every other key is a hyperparameter of that optimizer, by the name
+ * {@link Optimizer#hyperparameters()} gives it (or an older alias). Missing keys take the defaults.
+ */
 final class ReplayCase {
 
     static final String FILE = "case.properties";
 
-    /** The builder's names; {@code lr} stays as the older alias of {@code learningRate}. */
-    private static final Set<String> COMMON_KEYS =
-            Set.of("optimizer", "learningRate", "lr", "beta1", "beta2", "eps", "weightDecay", "weightDecayMode");
-    private static final Set<String> ADAML_KEYS = Set.of("lossExponent", "lossMin", "referenceLoss");
-    private static final Set<String> ADAL_KEYS = Set.of("anneal");
+    /** Older or other names of hyperparameters: {@code lr} (REPLAY.md's first name) and PyTorch's {@code amsgrad}. */
+    private static final Map<String, String> ALIASES = Map.of("lr", "learningRate", "amsgrad", "amsGrad");
 
     private final Properties properties;
 
@@ -58,101 +54,51 @@ final class ReplayCase {
         return new ReplayCase(properties);
     }
 
-    /** The optimizer's name as given, lower case. */
-    private String optimizerName() throws BadInputException {
+    Optimizer optimizer() throws BadInputException {
         String name = properties.getProperty("optimizer");
         if (name == null) {
             throw new BadInputException(FILE, "the key 'optimizer' is missing");
         }
-        return name.trim().toLowerCase(Locale.ROOT);
-    }
-
-    Optimizer optimizer() throws BadInputException {
-        String name = optimizerName();
-        Set<String> allowed = new TreeSet<>(COMMON_KEYS);
-        switch (name) {
-            case "adaml" -> allowed.addAll(ADAML_KEYS);
-            case "adal" -> allowed.addAll(ADAL_KEYS);
-            case "adam", "adamw", "eadam", "adabelief" -> { }
-            default -> throw new BadInputException(FILE, "unknown optimizer '" + name
-                    + "', expected adam, adamw, eadam, adabelief, adaml or adal");
+        OptimizerKind kind;
+        try {
+            kind = OptimizerKind.of(name.trim().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(FILE, "unknown optimizer '" + name.trim() + "', expected one of "
+                    + OptimizerKind.ids());
         }
+        Map<String, String> values = new TreeMap<>();
+        Map<String, String> givenAs = new TreeMap<>();
         for (String key : properties.stringPropertyNames()) {
-            if (!allowed.contains(key)) {
-                throw new BadInputException(FILE, "unknown key '" + key + "' for " + name
-                        + "; known keys: " + String.join(", ", allowed));
+            if (key.equals("optimizer")) {
+                continue;
+            }
+            String canonical = ALIASES.getOrDefault(key, key);
+            String earlier = givenAs.put(canonical, key);
+            if (earlier != null) {
+                throw new BadInputException(FILE, "both " + earlier + " and " + key + " are given; they name the "
+                        + "same hyperparameter, give one");
+            }
+            values.put(canonical, properties.getProperty(key).trim());
+        }
+        OptimizerBuilder<?> builder = kind.builder();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!builder.names().contains(e.getKey())) {
+                throw new BadInputException(FILE, "unknown key '" + givenAs.get(e.getKey()) + "' for " + kind.id()
+                        + "; known keys: " + String.join(", ", builder.names()) + " (and the aliases "
+                        + String.join(", ", ALIASES.keySet().stream().sorted().toList()) + ")");
+            }
+            try {
+                builder.set(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                // The message names the hyperparameter; name it as the case does.
+                throw new BadInputException(FILE, givenAs.get(e.getKey())
+                        + ex.getMessage().substring(e.getKey().length()));
             }
         }
         try {
-            Optimizer.Builder<?> builder = switch (name) {
-                case "adam" -> common(Adam.builder());
-                case "adamw" -> common(AdamW.builder());
-                case "eadam" -> common(EAdam.builder());
-                case "adabelief" -> common(AdaBelief.builder());
-                case "adaml" -> adamL(common(AdamL.builder()));
-                default -> adal(common(AdaL.builder()));
-            };
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(FILE, e.getMessage());
-        }
-    }
-
-    private <B extends Optimizer.Builder<B>> B common(B builder) throws BadInputException {
-        if (has("lr") && has("learningRate")) {
-            throw new BadInputException(FILE, "both lr and learningRate are given; lr is an alias, give one");
-        }
-        if (has("learningRate")) builder.learningRate(number("learningRate"));
-        if (has("lr")) builder.learningRate(number("lr"));
-        if (has("beta1")) builder.beta1(number("beta1"));
-        if (has("beta2")) builder.beta2(number("beta2"));
-        if (has("eps")) builder.eps(number("eps"));
-        if (has("weightDecay")) builder.weightDecay(number("weightDecay"));
-        if (has("weightDecayMode")) builder.weightDecayMode(weightDecayMode());
-        return builder;
-    }
-
-    private AdamL.Builder adamL(AdamL.Builder builder) throws BadInputException {
-        if (has("lossExponent")) builder.lossExponent(number("lossExponent"));
-        if (has("lossMin")) builder.lossMin(number("lossMin"));
-        if (has("referenceLoss")) builder.referenceLoss(number("referenceLoss"));
-        return builder;
-    }
-
-    private AdaL.Builder adal(AdaL.Builder builder) throws BadInputException {
-        if (has("anneal")) {
-            String value = value("anneal");
-            if (!value.equals("true") && !value.equals("false")) {
-                throw new BadInputException(FILE, "anneal = '" + value + "': expected true or false");
-            }
-            builder.anneal(Boolean.parseBoolean(value));
-        }
-        return builder;
-    }
-
-    private WeightDecayMode weightDecayMode() throws BadInputException {
-        return switch (value("weightDecayMode").toLowerCase(Locale.ROOT)) {
-            case "coupled" -> WeightDecayMode.COUPLED;
-            case "decoupled" -> WeightDecayMode.DECOUPLED;
-            default -> throw new BadInputException(FILE, "weightDecayMode = '" + value("weightDecayMode")
-                    + "': expected coupled or decoupled");
-        };
-    }
-
-    private boolean has(String key) {
-        return properties.getProperty(key) != null;
-    }
-
-    private String value(String key) {
-        return properties.getProperty(key).trim();
-    }
-
-    private double number(String key) throws BadInputException {
-        String value = value(key);
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new BadInputException(FILE, key + " = '" + value + "' is not a number");
         }
     }
 }

@@ -27,29 +27,30 @@ public final class ScalarStepKernels implements StepKernels {
     }
 
     /**
-     * Element {@code i} of the moments is element {@code pd + i} of the parameters and
-     * {@code gd + i} of the gradients. When both distances are 0 (whole arrays, or slices at the
-     * moments' offset) the second call passes them as constants: C2 then sees one index for all
-     * four arrays, which no aliasing between them can turn into a dependence across iterations,
-     * and vectorises the loop itself. With distances it cannot know, it keeps the loop scalar.
+     * Element {@code i} of {@code m} is element {@code i + d} of each other array, {@code d} its
+     * distance. When every distance is 0 (whole arrays, or slices at one offset) the first call
+     * passes them as constants: C2 then sees one index for all arrays, which no aliasing between
+     * them can turn into a dependence across iterations, and vectorises the loop itself. With
+     * distances it cannot know, it keeps the loop scalar.
      */
     @Override
-    public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
-                     float[] m, float[] v, int mo, int n) {
-        if (po == mo && go == mo) {
-            loop(family, s, p, g, m, v, 0, 0, mo, mo + n);
+    public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go, float[] out, int oo,
+                     float[] m, int mo, float[] v, int vo, float[] w, int wo, int n) {
+        if (po == mo && go == mo && vo == mo && (out == null || oo == mo) && (w == null || wo == mo)) {
+            loop(family, s, p, g, out, m, v, w, 0, 0, 0, 0, 0, mo, mo + n);
         } else {
-            loop(family, s, p, g, m, v, po - mo, go - mo, mo, mo + n);
+            loop(family, s, p, g, out, m, v, w, po - mo, go - mo, oo - mo, vo - mo, wo - mo, mo, mo + n);
         }
     }
 
-    private static void loop(Family family, StepScalars s, float[] p, float[] g, float[] m, float[] v,
-                             int pd, int gd, int from, int to) {
+    private static void loop(Family family, StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
+                             float[] w, int pd, int gd, int od, int vd, int wd, int from, int to) {
         switch (family) {
-            case ADAM -> adam(s, p, g, m, v, pd, gd, from, to);
-            case EADAM -> eadam(s, p, g, m, v, pd, gd, from, to);
-            case ADA_BELIEF -> adaBelief(s, p, g, m, v, pd, gd, from, to);
-            case ADAL -> adal(s, p, g, m, v, pd, gd, from, to);
+            case ADAM -> adam(s, p, g, out, m, v, pd, gd, od, vd, from, to);
+            case AMSGRAD -> amsGrad(s, p, g, out, m, v, w, pd, gd, od, vd, wd, from, to);
+            case EADAM -> eadam(s, p, g, out, m, v, pd, gd, od, vd, from, to);
+            case ADA_BELIEF -> adaBelief(s, p, g, out, m, v, pd, gd, od, vd, from, to);
+            case ADAL -> adal(s, p, g, out, m, v, pd, gd, od, vd, from, to);
         }
     }
 
@@ -58,101 +59,136 @@ public final class ScalarStepKernels implements StepKernels {
      * operations on the same values, so the same bits.
      */
     @Override
-    public void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
-                     MemorySegment v, long from, int n) {
+    public void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment out,
+                     MemorySegment m, MemorySegment v, MemorySegment w, long from, int n) {
         float[][] t = s.blockScratch();
+        boolean amsGrad = family == Family.AMSGRAD;
         for (int done = 0; done < n; done += NORM_BLOCK) {
             int len = Math.min(NORM_BLOCK, n - done);
             long at = (from + done) * Float.BYTES;
             MemorySegment.copy(p, JAVA_FLOAT, at, t[0], 0, len);
             MemorySegment.copy(g, JAVA_FLOAT, at, t[1], 0, len);
-            MemorySegment.copy(m, JAVA_FLOAT, at, t[2], 0, len);
-            MemorySegment.copy(v, JAVA_FLOAT, at, t[3], 0, len);
-            step(family, s, t[0], 0, t[1], 0, t[2], t[3], 0, len);
-            MemorySegment.copy(t[0], 0, p, JAVA_FLOAT, at, len);
-            MemorySegment.copy(t[2], 0, m, JAVA_FLOAT, at, len);
-            MemorySegment.copy(t[3], 0, v, JAVA_FLOAT, at, len);
+            MemorySegment.copy(m, JAVA_FLOAT, at, t[3], 0, len);
+            MemorySegment.copy(v, JAVA_FLOAT, at, t[4], 0, len);
+            if (amsGrad) {
+                MemorySegment.copy(w, JAVA_FLOAT, at, t[5], 0, len);
+            }
+            loop(family, s, t[0], t[1], out == null ? null : t[2], t[3], t[4], t[5], 0, 0, 0, 0, 0, 0, len);
+            if (out == null) {
+                MemorySegment.copy(t[0], 0, p, JAVA_FLOAT, at, len);
+            } else {
+                MemorySegment.copy(t[2], 0, out, JAVA_FLOAT, at, len);
+            }
+            MemorySegment.copy(t[3], 0, m, JAVA_FLOAT, at, len);
+            MemorySegment.copy(t[4], 0, v, JAVA_FLOAT, at, len);
+            if (amsGrad) {
+                MemorySegment.copy(t[5], 0, w, JAVA_FLOAT, at, len);
+            }
         }
     }
 
-    private static void adam(StepScalars s, float[] p, float[] g, float[] m, float[] v,
-                     int pd, int gd, int from, int to) {
-        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+    private static void adam(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
+                             int pd, int gd, int od, int vd, int from, int to) {
+        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
+        final float invSqrtBc2 = s.invSqrtBc2, step = s.stepSize;
         for (int i = from; i < to; i++) {
             float pi = p[pd + i];
             float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(wd, pi, gi);
-            if (decoupled) pi = pi * decay;
+            if (coupled) gi = Math.fma(lambda, pi, gi);
             float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]);
             m[i] = mi;
-            v[i] = vi;
-            float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
-            p[pd + i] = Math.fma(negStep, mi / denom, pi);
+            v[vd + i] = vi;
+            float u = step * (mi / Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps));
+            if (decoupled) u = Math.fma(rate, pi, u);
+            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
         }
     }
 
-    private static void eadam(StepScalars s, float[] p, float[] g, float[] m, float[] v,
-                     int pd, int gd, int from, int to) {
-        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+    private static void amsGrad(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
+                                float[] w, int pd, int gd, int od, int vd, int wd, int from, int to) {
+        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float negStep = -s.stepSize;
+        final float invSqrtBc2 = s.invSqrtBc2, step = s.stepSize;
         for (int i = from; i < to; i++) {
             float pi = p[pd + i];
             float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(wd, pi, gi);
-            if (decoupled) pi = pi * decay;
+            if (coupled) gi = Math.fma(lambda, pi, gi);
             float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[i]) + eps;
+            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]);
+            float wi = Math.max(w[wd + i], vi);
             m[i] = mi;
-            v[i] = vi;
-            p[pd + i] = Math.fma(negStep, mi / (float) Math.sqrt(vi), pi);
+            v[vd + i] = vi;
+            w[wd + i] = wi;
+            float u = step * (mi / Math.fma((float) Math.sqrt(wi), invSqrtBc2, eps));
+            if (decoupled) u = Math.fma(rate, pi, u);
+            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
         }
     }
 
-    private static void adaBelief(StepScalars s, float[] p, float[] g, float[] m, float[] v,
-                     int pd, int gd, int from, int to) {
-        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+    private static void eadam(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
+                              int pd, int gd, int od, int vd, int from, int to) {
+        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float invSqrtBc2 = s.invSqrtBc2, negStep = -s.stepSize;
+        final float step = s.stepSize;
         for (int i = from; i < to; i++) {
             float pi = p[pd + i];
             float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(wd, pi, gi);
-            if (decoupled) pi = pi * decay;
+            if (coupled) gi = Math.fma(lambda, pi, gi);
+            float mi = Math.fma(b1, m[i], c1 * gi);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]) + eps;
+            m[i] = mi;
+            v[vd + i] = vi;
+            float u = step * (mi / (float) Math.sqrt(vi));
+            if (decoupled) u = Math.fma(rate, pi, u);
+            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
+        }
+    }
+
+    private static void adaBelief(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
+                                  int pd, int gd, int od, int vd, int from, int to) {
+        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
+        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
+        final float invSqrtBc2 = s.invSqrtBc2, step = s.stepSize;
+        for (int i = from; i < to; i++) {
+            float pi = p[pd + i];
+            float gi = g[gd + i] * k;
+            if (coupled) gi = Math.fma(lambda, pi, gi);
             float mi = Math.fma(b1, m[i], c1 * gi);
             float di = gi - mi;
-            float vi = Math.fma(c2 * di, di, b2 * v[i]) + eps;
+            float vi = Math.fma(c2 * di, di, b2 * v[vd + i]) + eps;
             m[i] = mi;
-            v[i] = vi;
-            float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
-            p[pd + i] = Math.fma(negStep, mi / denom, pi);
+            v[vd + i] = vi;
+            float u = step * (mi / Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps));
+            if (decoupled) u = Math.fma(rate, pi, u);
+            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
         }
     }
 
-    private static void adal(StepScalars s, float[] p, float[] g, float[] m, float[] v,
-                     int pd, int gd, int from, int to) {
-        final float k = s.gradScale, wd = s.weightDecay, decay = s.decayFactor, norm = s.gradNormScale;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay;
+    private static void adal(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
+                             int pd, int gd, int od, int vd, int from, int to) {
+        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate, norm = s.gradNormScale;
+        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
         final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float sqrtBc2 = s.sqrtBc2, negStep = -s.stepSize;
+        final float sqrtBc2 = s.sqrtBc2, step = s.stepSize;
         for (int i = from; i < to; i++) {
             float pi = p[pd + i];
             float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(wd, pi, gi);
-            if (decoupled) pi = pi * decay;
+            if (coupled) gi = Math.fma(lambda, pi, gi);
             gi = norm * gi;
             float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[i]);
+            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]);
             m[i] = mi;
-            v[i] = vi;
+            v[vd + i] = vi;
             float q = vi == 0f ? 0f : sqrtBc2 / (float) Math.sqrt(vi);
-            p[pd + i] = Math.fma(negStep, mi * (q + eps), pi);
+            float u = step * (mi * (q + eps));
+            if (decoupled) u = Math.fma(rate, pi, u);
+            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
         }
     }
 

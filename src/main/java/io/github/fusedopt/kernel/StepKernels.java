@@ -7,33 +7,40 @@ import java.lang.foreign.ValueLayout;
  * One fused step per optimizer family, over {@code float} arrays or memory segments, with the
  * per-step scalars given in a {@link StepScalars}.
  *
- * <p>Every step works on {@code n} elements: parameters {@code p[po + i]}, gradients
- * {@code g[go + i]} (read only) and the moments {@code m[mo + i]}, {@code v[mo + i]}. All
- * implementations perform, per element, exactly the float operations below in this order, so they
- * agree bit for bit, on arrays and on segments ({@code fma(a, b, c)} is {@code a·b + c} rounded
- * once; {@code √} is correctly rounded; {@code S} names the fields of {@link StepScalars}):
+ * <p>Every step works on {@code n} elements: parameters {@code p}, gradients {@code g} (read
+ * only), and the state's slots: the moments {@code m}, {@code v} and, for AMSGrad, the running
+ * maximum {@code w} of {@code v}. All implementations perform, per element, exactly the float
+ * operations below in this order, so they agree bit for bit, on arrays and on segments
+ * ({@code fma(a, b, c)} is {@code a·b + c} rounded once; {@code √} is correctly rounded;
+ * {@code max} is {@link Math#max(float, float)}; {@code S} names the fields of {@link StepScalars}):
  *
  * <pre>
  * preprocess:  g ← g·S.gradScale
  *              coupled decay:    g ← fma(S.weightDecay, p, g)
- *              decoupled decay:  p ← p·S.decayFactor
  * adam:        m ← fma(β1, m, c1·g)            v ← fma(c2·g, g, β2·v)
- *              p ← fma(−S.stepSize, m / fma(√v, S.invSqrtBc2, ε), p)
+ *              r ← m / fma(√v, S.invSqrtBc2, ε)
+ * amsgrad:     m ← fma(β1, m, c1·g)            v ← fma(c2·g, g, β2·v)     w ← max(w, v)
+ *              r ← m / fma(√w, S.invSqrtBc2, ε)
  * eadam:       m ← fma(β1, m, c1·g)            v ← fma(c2·g, g, β2·v) + ε
- *              p ← fma(−S.stepSize, m / √v, p)
+ *              r ← m / √v
  * adaBelief:   m ← fma(β1, m, c1·g)   d ← g − m   v ← fma(c2·d, d, β2·v) + ε
- *              p ← fma(−S.stepSize, m / fma(√v, S.invSqrtBc2, ε), p)
+ *              r ← m / fma(√v, S.invSqrtBc2, ε)
  * adal:        g ← S.gradNormScale·g
  *              m ← fma(β1, m, c1·g)            v ← fma(c2·g, g, β2·v)
  *              q ← (v == 0 ? 0 : S.sqrtBc2 / √v)
- *              p ← fma(−S.stepSize, m·(q + ε), p)
+ *              r ← m·(q + ε)
+ * update:      u ← S.stepSize·r
+ *              decoupled decay:  u ← fma(S.decayRate, p, u)
+ *              in place: p ← p − u          update output: out ← u (p untouched)
  * </pre>
- * with {@code c1 = S.gradCoeff} and {@code c2 = S.gradSquareCoeff}. A kernel may skip a product
+ * with {@code c1 = S.gradCoeff} and {@code c2 = S.gradSquareCoeff}. The last operation of an
+ * in-place step is {@code p − u}, so a caller that subtracts an update-output step's {@code u} from
+ * {@code p} in float gets the in-place step's parameters bit for bit. A kernel may skip a product
  * with {@code S.gradScale = 1}: it changes no value (NaN payloads aside, which the kernels do not
  * promise to keep).
  *
  * <p>Segments hold floats in native byte order, are at least 4-byte aligned, and are indexed by
- * element: the segment forms work on elements {@code [from, from + n)} of all four segments.
+ * element: the segment forms work on elements {@code [from, from + n)} of every segment.
  *
  * <p>{@link #gradL1Norm} sums {@code |g|} (after preprocessing) in a fixed order that does not
  * depend on the implementation, the vector width, the storage or the caller; see its documentation.
@@ -42,16 +49,29 @@ import java.lang.foreign.ValueLayout;
  */
 public interface StepKernels {
 
-    /** The four element-wise updates; each optimizer runs one of them. */
+    /** The element-wise updates; each optimizer runs one of them. */
     enum Family {
         /** Adam and AdamW. */
-        ADAM,
+        ADAM(2),
+        /** AMSGrad: Adam with a third slot, the running maximum of {@code v}. */
+        AMSGRAD(3),
         /** EAdam and AdamL (AdamL's loss scale is folded into {@code S.gradSquareCoeff}). */
-        EADAM,
+        EADAM(2),
         /** AdaBelief; {@code v} holds its {@code s}. */
-        ADA_BELIEF,
+        ADA_BELIEF(2),
         /** AdaL, with {@code S.gradNormScale} already set to {@code ‖g‖₁}. */
-        ADAL
+        ADAL(2);
+
+        private final int slots;
+
+        Family(int slots) {
+            this.slots = slots;
+        }
+
+        /** {@return the number of state slots per element: {@code m}, {@code v} and, for AMSGrad, {@code w}} */
+        public int slots() {
+            return slots;
+        }
     }
 
     /** Elements per block of the {@code ‖g‖₁} summation. */
@@ -72,13 +92,25 @@ public interface StepKernels {
     /** Float lanes processed per instruction: 1 for the scalar kernels. */
     int lanes();
 
-    /** One step of {@code family} over array slices; the two moments share the offset {@code mo}. */
-    void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
-              float[] m, float[] v, int mo, int n);
+    /**
+     * One step of {@code family} over array slices: for {@code 0 ≤ i < n}, {@code p[po + i]},
+     * {@code g[go + i]} and the slots {@code m[mo + i]}, {@code v[vo + i]} and, for AMSGrad,
+     * {@code w[wo + i]} ({@code w} is not read otherwise and may be null).
+     *
+     * @param out where the update goes, {@code out[oo + i]}; null to move {@code p} in place. It
+     *        may be {@code g} at {@code go}; it overlaps nothing else.
+     */
+    void step(Family family, StepScalars s, float[] p, int po, float[] g, int go, float[] out, int oo,
+              float[] m, int mo, float[] v, int vo, float[] w, int wo, int n);
 
-    /** One step of {@code family} over elements {@code [from, from + n)} of four segments. */
-    void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
-              MemorySegment v, long from, int n);
+    /**
+     * One step of {@code family} over elements {@code [from, from + n)} of every segment.
+     *
+     * @param out where the update goes; null to move {@code p} in place. It may be {@code g}.
+     * @param w AMSGrad's running maximum; not read otherwise, and may be null
+     */
+    void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment out,
+              MemorySegment m, MemorySegment v, MemorySegment w, long from, int n);
 
     /**
      * The skip policy's bound: an element of the gradient as the moments receive it must be

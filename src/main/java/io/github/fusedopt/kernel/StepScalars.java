@@ -21,7 +21,7 @@ public final class StepScalars {
     boolean coupledDecay;
     float weightDecay;
     boolean decoupledDecay;
-    float decayFactor = 1f;
+    float decayRate;
     float beta1;
     float gradCoeff;
     float beta2;
@@ -31,8 +31,8 @@ public final class StepScalars {
     float sqrtBc2;
     float stepSize;
     float gradNormScale = 1f;
-    /** Room for a vector kernel's last partial vector of four arrays, or the norm's stripes. */
-    private float[] tailScratch = new float[Math.max(StepKernels.NORM_STRIPES, 4 * KernelProvider.maxLanes())];
+    /** Room for a vector kernel's last partial vector of six arrays, or the norm's stripes. */
+    private float[] tailScratch = new float[Math.max(StepKernels.NORM_STRIPES, 6 * KernelProvider.maxLanes())];
     private float[][] blockScratch;
     private final BiasCorrection firstBias = new BiasCorrection();
     private final BiasCorrection secondBias = new BiasCorrection();
@@ -44,7 +44,8 @@ public final class StepScalars {
 
     /**
      * Sets the gradient preprocessing shared by every optimizer: {@code g ← k·g}, then coupled
-     * ({@code g ← g + λ·p}) or decoupled ({@code p ← p·(1 − α·λ)}) weight decay.
+     * ({@code g ← g + λ·p}) or decoupled ({@code u ← u + α·λ·p}, so that {@code p − u} is
+     * {@code p·(1 − α·λ)} less the rule's update) weight decay.
      *
      * @param gradScale the gradient scale {@code k}
      * @param coupledWeightDecay {@code λ} of coupled decay, 0 when off
@@ -57,7 +58,7 @@ public final class StepScalars {
         this.coupledDecay = coupledWeightDecay != 0;
         this.weightDecay = (float) coupledWeightDecay;
         this.decoupledDecay = decoupledWeightDecay != 0;
-        this.decayFactor = (float) (1 - learningRate * decoupledWeightDecay);
+        this.decayRate = (float) (learningRate * decoupledWeightDecay);
     }
 
     /** Adam: {@code α/bc1}, {@code 1/√bc2} and the moment coefficients for step {@code t}. */
@@ -79,6 +80,11 @@ public final class StepScalars {
         double bc1 = firstBias.at(asApplied(beta1), t);
         double bc2 = secondBias.at(asApplied(beta2), t);
         this.stepSize = (float) (learningRate * Math.sqrt(bc2) / bc1);
+    }
+
+    /** AMSGrad: as Adam; the kernel keeps the running maximum of {@code v}. */
+    public void amsGrad(double learningRate, double beta1, double beta2, double eps, long t) {
+        adam(learningRate, beta1, beta2, eps, t);
     }
 
     /** AdaBelief: as Adam; the kernel applies the coefficient of {@code g²} to {@code (g − m)²}. */
@@ -109,7 +115,7 @@ public final class StepScalars {
         this.coupledDecay = other.coupledDecay;
         this.weightDecay = other.weightDecay;
         this.decoupledDecay = other.decoupledDecay;
-        this.decayFactor = other.decayFactor;
+        this.decayRate = other.decayRate;
         this.beta1 = other.beta1;
         this.gradCoeff = other.gradCoeff;
         this.beta2 = other.beta2;
@@ -130,12 +136,12 @@ public final class StepScalars {
     }
 
     /**
-     * Scratch for staging one block of {@link StepKernels#NORM_BLOCK} elements of p, g, m and v,
-     * in four arrays (so that all four share index 0): allocated on first use.
+     * Scratch for staging one block of {@link StepKernels#NORM_BLOCK} elements of p, g, the update
+     * and up to three slots, in six arrays (so that all share index 0): allocated on first use.
      */
     float[][] blockScratch() {
         if (blockScratch == null) {
-            blockScratch = new float[4][StepKernels.NORM_BLOCK];
+            blockScratch = new float[6][StepKernels.NORM_BLOCK];
         }
         return blockScratch;
     }

@@ -5,21 +5,19 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * The fused kernels on {@code jdk.incubator.vector}: one pass of unmasked vector loops over arrays
- * ({@code fromArray}) or segments ({@code fromMemorySegment}), the last partial vector included
- * (see {@link Loop}). Loaded reflectively by
+ * ({@link VectorArrayLoops}) or segments ({@link VectorSegmentLoops}), the last partial vector
+ * included (see {@link Loop}), and the norm and range checks. Loaded reflectively by
  * {@link KernelProvider}, and only when the module is present.
  */
 final class VectorStepKernels implements StepKernels {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    static final int LANES = SPECIES.length();
 
     /** The norm's 64 stripes are eight 256-bit vectors; narrower machines use the scalar norm. */
     private static final VectorSpecies<Float> NORM_SPECIES = FloatVector.SPECIES_256;
@@ -39,42 +37,66 @@ final class VectorStepKernels implements StepKernels {
     }
 
     @Override
-    public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go,
-                     float[] m, float[] v, int mo, int n) {
+    public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go, float[] out, int oo,
+                     float[] m, int mo, float[] v, int vo, float[] w, int wo, int n) {
         Loop loop = arrayLoop(family);
         final int bound = SPECIES.loopBound(n);
-        loop.run(s, p, po, g, go, m, mo, v, mo, bound);
+        loop.run(s, p, po, g, go, out, oo, m, mo, v, vo, w, wo, bound);
         final int tail = n - bound;
         if (tail > 0) {
-            float[] t = s.tailScratch(4 * LANES);
+            float[] t = s.tailScratch(6 * LANES);
+            boolean amsGrad = family == Family.AMSGRAD;
             System.arraycopy(p, po + bound, t, 0, tail);
             System.arraycopy(g, go + bound, t, LANES, tail);
-            System.arraycopy(m, mo + bound, t, 2 * LANES, tail);
-            System.arraycopy(v, mo + bound, t, 3 * LANES, tail);
-            loop.run(s, t, 0, t, LANES, t, 2 * LANES, t, 3 * LANES, LANES);
-            System.arraycopy(t, 0, p, po + bound, tail);
-            System.arraycopy(t, 2 * LANES, m, mo + bound, tail);
-            System.arraycopy(t, 3 * LANES, v, mo + bound, tail);
+            System.arraycopy(m, mo + bound, t, 3 * LANES, tail);
+            System.arraycopy(v, vo + bound, t, 4 * LANES, tail);
+            if (amsGrad) {
+                System.arraycopy(w, wo + bound, t, 5 * LANES, tail);
+            }
+            loop.run(s, t, 0, t, LANES, out == null ? null : t, 2 * LANES, t, 3 * LANES, t, 4 * LANES,
+                    t, 5 * LANES, LANES);
+            if (out == null) {
+                System.arraycopy(t, 0, p, po + bound, tail);
+            } else {
+                System.arraycopy(t, 2 * LANES, out, oo + bound, tail);
+            }
+            System.arraycopy(t, 3 * LANES, m, mo + bound, tail);
+            System.arraycopy(t, 4 * LANES, v, vo + bound, tail);
+            if (amsGrad) {
+                System.arraycopy(t, 5 * LANES, w, wo + bound, tail);
+            }
         }
     }
 
     @Override
-    public void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m,
-                     MemorySegment v, long from, int n) {
+    public void step(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment out,
+                     MemorySegment m, MemorySegment v, MemorySegment w, long from, int n) {
         final int bound = SPECIES.loopBound(n);
-        segmentLoop(family).run(s, p, g, m, v, from * Float.BYTES, bound);
+        segmentLoop(family).run(s, p, g, out, m, v, w, from * Float.BYTES, bound);
         final int tail = n - bound;
         if (tail > 0) {
-            float[] t = s.tailScratch(4 * LANES);
+            float[] t = s.tailScratch(6 * LANES);
+            boolean amsGrad = family == Family.AMSGRAD;
             long at = (from + bound) * Float.BYTES;
             MemorySegment.copy(p, JAVA_FLOAT, at, t, 0, tail);
             MemorySegment.copy(g, JAVA_FLOAT, at, t, LANES, tail);
-            MemorySegment.copy(m, JAVA_FLOAT, at, t, 2 * LANES, tail);
-            MemorySegment.copy(v, JAVA_FLOAT, at, t, 3 * LANES, tail);
-            arrayLoop(family).run(s, t, 0, t, LANES, t, 2 * LANES, t, 3 * LANES, LANES);
-            MemorySegment.copy(t, 0, p, JAVA_FLOAT, at, tail);
-            MemorySegment.copy(t, 2 * LANES, m, JAVA_FLOAT, at, tail);
-            MemorySegment.copy(t, 3 * LANES, v, JAVA_FLOAT, at, tail);
+            MemorySegment.copy(m, JAVA_FLOAT, at, t, 3 * LANES, tail);
+            MemorySegment.copy(v, JAVA_FLOAT, at, t, 4 * LANES, tail);
+            if (amsGrad) {
+                MemorySegment.copy(w, JAVA_FLOAT, at, t, 5 * LANES, tail);
+            }
+            arrayLoop(family).run(s, t, 0, t, LANES, out == null ? null : t, 2 * LANES, t, 3 * LANES,
+                    t, 4 * LANES, t, 5 * LANES, LANES);
+            if (out == null) {
+                MemorySegment.copy(t, 0, p, JAVA_FLOAT, at, tail);
+            } else {
+                MemorySegment.copy(t, 2 * LANES, out, JAVA_FLOAT, at, tail);
+            }
+            MemorySegment.copy(t, 3 * LANES, m, JAVA_FLOAT, at, tail);
+            MemorySegment.copy(t, 4 * LANES, v, JAVA_FLOAT, at, tail);
+            if (amsGrad) {
+                MemorySegment.copy(t, 5 * LANES, w, JAVA_FLOAT, at, tail);
+            }
         }
     }
 
@@ -87,261 +109,35 @@ final class VectorStepKernels implements StepKernels {
      */
     @FunctionalInterface
     private interface Loop {
-        void run(StepScalars s, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n);
+        void run(StepScalars s, float[] p, int po, float[] g, int go, float[] out, int oo,
+                 float[] m, int mo, float[] v, int vo, float[] w, int wo, int n);
     }
 
     /** As {@link Loop}, over segments from byte offset {@code at} on. */
     @FunctionalInterface
     private interface SegmentLoop {
-        void run(StepScalars s, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, long at, int n);
+        void run(StepScalars s, MemorySegment p, MemorySegment g, MemorySegment out,
+                 MemorySegment m, MemorySegment v, MemorySegment w, long at, int n);
     }
 
     private static Loop arrayLoop(Family family) {
         return switch (family) {
-            case ADAM -> VectorStepKernels::adamLoop;
-            case EADAM -> VectorStepKernels::eadamLoop;
-            case ADA_BELIEF -> VectorStepKernels::adaBeliefLoop;
-            case ADAL -> VectorStepKernels::adalLoop;
+            case ADAM -> VectorArrayLoops::adam;
+            case AMSGRAD -> VectorArrayLoops::amsGrad;
+            case EADAM -> VectorArrayLoops::eadam;
+            case ADA_BELIEF -> VectorArrayLoops::adaBelief;
+            case ADAL -> VectorArrayLoops::adal;
         };
     }
 
     private static SegmentLoop segmentLoop(Family family) {
         return switch (family) {
-            case ADAM -> VectorStepKernels::adamSegmentLoop;
-            case EADAM -> VectorStepKernels::eadamSegmentLoop;
-            case ADA_BELIEF -> VectorStepKernels::adaBeliefSegmentLoop;
-            case ADAL -> VectorStepKernels::adalSegmentLoop;
+            case ADAM -> VectorSegmentLoops::adam;
+            case AMSGRAD -> VectorSegmentLoops::amsGrad;
+            case EADAM -> VectorSegmentLoops::eadam;
+            case ADA_BELIEF -> VectorSegmentLoops::adaBelief;
+            case ADAL -> VectorSegmentLoops::adal;
         };
-    }
-
-    private static void adamLoop(StepScalars s, float[] p, int po, float[] g, int go,
-            float[] m, int mo, float[] v, int vo, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i)));
-            mi.intoArray(m, mo + i);
-            vi.intoArray(v, vo + i);
-            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
-            negStep.fma(mi.div(denom), pi).intoArray(p, po + i);
-        }
-    }
-
-    private static void eadamLoop(StepScalars s, float[] p, int po, float[] g, int go,
-            float[] m, int mo, float[] v, int vo, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i))).add(eps);
-            mi.intoArray(m, mo + i);
-            vi.intoArray(v, vo + i);
-            negStep.fma(mi.div(vi.sqrt()), pi).intoArray(p, po + i);
-        }
-    }
-
-    private static void adaBeliefLoop(StepScalars s, float[] p, int po, float[] g, int go,
-            float[] m, int mo, float[] v, int vo, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
-            FloatVector di = gi.sub(mi);
-            FloatVector vi = c2.mul(di).fma(di, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i))).add(eps);
-            mi.intoArray(m, mo + i);
-            vi.intoArray(v, vo + i);
-            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
-            negStep.fma(mi.div(denom), pi).intoArray(p, po + i);
-        }
-    }
-
-    private static void adalLoop(StepScalars s, float[] p, int po, float[] g, int go,
-            float[] m, int mo, float[] v, int vo, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector norm = FloatVector.broadcast(SPECIES, s.gradNormScale);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector sqrtBc2 = FloatVector.broadcast(SPECIES, s.sqrtBc2);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            FloatVector pi = FloatVector.fromArray(SPECIES, p, po + i);
-            FloatVector gi = FloatVector.fromArray(SPECIES, g, go + i);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            gi = norm.mul(gi);
-            FloatVector mi = b1.fma(FloatVector.fromArray(SPECIES, m, mo + i), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromArray(SPECIES, v, vo + i)));
-            mi.intoArray(m, mo + i);
-            vi.intoArray(v, vo + i);
-            FloatVector q = sqrtBc2.div(vi.sqrt()).blend(0f, vi.compare(VectorOperators.EQ, 0f));
-            negStep.fma(mi.mul(q.add(eps)), pi).intoArray(p, po + i);
-        }
-    }
-
-    private static void adamSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
-            MemorySegment m, MemorySegment v, long at, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            final long o = at + (long) i * Float.BYTES;
-            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
-            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER)));
-            mi.intoMemorySegment(m, o, ORDER);
-            vi.intoMemorySegment(v, o, ORDER);
-            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
-            negStep.fma(mi.div(denom), pi).intoMemorySegment(p, o, ORDER);
-        }
-    }
-
-    private static void eadamSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
-            MemorySegment m, MemorySegment v, long at, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            final long o = at + (long) i * Float.BYTES;
-            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
-            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER))).add(eps);
-            mi.intoMemorySegment(m, o, ORDER);
-            vi.intoMemorySegment(v, o, ORDER);
-            negStep.fma(mi.div(vi.sqrt()), pi).intoMemorySegment(p, o, ORDER);
-        }
-    }
-
-    private static void adaBeliefSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
-            MemorySegment m, MemorySegment v, long at, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector invSqrtBc2 = FloatVector.broadcast(SPECIES, s.invSqrtBc2);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            final long o = at + (long) i * Float.BYTES;
-            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
-            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
-            FloatVector di = gi.sub(mi);
-            FloatVector vi = c2.mul(di).fma(di, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER))).add(eps);
-            mi.intoMemorySegment(m, o, ORDER);
-            vi.intoMemorySegment(v, o, ORDER);
-            FloatVector denom = vi.sqrt().fma(invSqrtBc2, eps);
-            negStep.fma(mi.div(denom), pi).intoMemorySegment(p, o, ORDER);
-        }
-    }
-
-    private static void adalSegmentLoop(StepScalars s, MemorySegment p, MemorySegment g,
-            MemorySegment m, MemorySegment v, long at, int n) {
-        final FloatVector k = FloatVector.broadcast(SPECIES, s.gradScale);
-        final FloatVector wd = FloatVector.broadcast(SPECIES, s.weightDecay);
-        final FloatVector decay = FloatVector.broadcast(SPECIES, s.decayFactor);
-        final FloatVector norm = FloatVector.broadcast(SPECIES, s.gradNormScale);
-        final FloatVector b1 = FloatVector.broadcast(SPECIES, s.beta1);
-        final FloatVector c1 = FloatVector.broadcast(SPECIES, s.gradCoeff);
-        final FloatVector b2 = FloatVector.broadcast(SPECIES, s.beta2);
-        final FloatVector c2 = FloatVector.broadcast(SPECIES, s.gradSquareCoeff);
-        final FloatVector eps = FloatVector.broadcast(SPECIES, s.eps);
-        final FloatVector sqrtBc2 = FloatVector.broadcast(SPECIES, s.sqrtBc2);
-        final FloatVector negStep = FloatVector.broadcast(SPECIES, -s.stepSize);
-        final boolean scaled = s.gradScale != 1f, coupled = s.coupledDecay, decoupled = s.decoupledDecay;
-        for (int i = 0; i < n; i += LANES) {
-            final long o = at + (long) i * Float.BYTES;
-            FloatVector pi = FloatVector.fromMemorySegment(SPECIES, p, o, ORDER);
-            FloatVector gi = FloatVector.fromMemorySegment(SPECIES, g, o, ORDER);
-            if (scaled) gi = gi.mul(k);
-            if (coupled) gi = wd.fma(pi, gi);
-            if (decoupled) pi = pi.mul(decay);
-            gi = norm.mul(gi);
-            FloatVector mi = b1.fma(FloatVector.fromMemorySegment(SPECIES, m, o, ORDER), c1.mul(gi));
-            FloatVector vi = c2.mul(gi).fma(gi, b2.mul(FloatVector.fromMemorySegment(SPECIES, v, o, ORDER)));
-            mi.intoMemorySegment(m, o, ORDER);
-            vi.intoMemorySegment(v, o, ORDER);
-            FloatVector q = sqrtBc2.div(vi.sqrt()).blend(0f, vi.compare(VectorOperators.EQ, 0f));
-            negStep.fma(mi.mul(q.add(eps)), pi).intoMemorySegment(p, o, ORDER);
-        }
     }
 
     @Override

@@ -141,7 +141,7 @@ class ReplayTest {
         "unknown key              | case.properties | unknown key 'momentum'",
         "key of another optimizer | case.properties | unknown key 'anneal'",
         "missing optimizer        | case.properties | the key 'optimizer' is missing",
-        "unparsable number        | case.properties | lr = 'fast' is not a number",
+        "unparsable number        | case.properties | lr = 'fast': is not a number",
         "rejected hyperparameter  | case.properties | beta1 = 1.0: must be in [0, 1)",
         "non-finite lr            | case.properties | learningRate = NaN",
         "lr and learningRate      | case.properties | both lr and learningRate",

@@ -34,7 +34,20 @@ class KernelExactnessTest {
         assumeTrue(vector != null, "jdk.incubator.vector is not available in this run");
     }
 
-    record Case(StepScalars scalars, int length, int po, int go, float[] p, float[] g, float[] m, float[] v) {
+    /** Where the update goes: in place, into a separate array, or into the gradients. */
+    enum Output { IN_PLACE, SEPARATE, INTO_GRADS }
+
+    /**
+     * One kernel call: every array at its own offset; the slots {@code m}, {@code v}, {@code w}
+     * live in one array, as caller-owned storage may hold them.
+     */
+    record Case(StepScalars scalars, int length, int po, int go, int oo, int so, float[] p, float[] g, float[] out,
+                float[] slots, Output output) {
+
+        /** Slot {@code k} starts at {@code so + k·(length + 3)}. */
+        int slotOffset(int k) {
+            return so + k * (length + 3);
+        }
     }
 
     static final Property.Generator<Case> CASES = new Property.Generator<>() {
@@ -47,12 +60,15 @@ class KernelExactnessTest {
         public Case generate(SplittableRandom r, int length) {
             int po = r.nextInt(0, 33);
             int go = r.nextInt(0, 33);
+            int oo = r.nextInt(0, 33);
+            int so = r.nextInt(0, 33);
             Values.Mix mix = Values.Mix.random(r);
-            return new Case(randomScalars(r), length, po, go,
+            Output output = Output.values()[r.nextInt(3)];
+            return new Case(randomScalars(r), length, po, go, oo, so,
                     Values.array(r, po + length + r.nextInt(0, 5), Values.Mix.random(r)),
                     Values.array(r, go + length + r.nextInt(0, 5), mix),
-                    Values.array(r, length, Values.Mix.random(r)),
-                    Values.array(r, length, Values.Mix.random(r)));
+                    Values.array(r, oo + length + r.nextInt(0, 5), Values.Mix.random(r)),
+                    Values.array(r, so + 3 * (length + 3), Values.Mix.random(r)), output);
         }
     };
 
@@ -62,7 +78,7 @@ class KernelExactnessTest {
         s.coupledDecay = r.nextBoolean();
         s.weightDecay = scalar(r);
         s.decoupledDecay = r.nextBoolean();
-        s.decayFactor = scalar(r);
+        s.decayRate = scalar(r);
         s.beta1 = scalar(r);
         s.gradCoeff = scalar(r);
         s.beta2 = scalar(r);
@@ -79,17 +95,52 @@ class KernelExactnessTest {
         return r.nextInt(4) == 0 ? Values.FINITE_EDGES[r.nextInt(Values.FINITE_EDGES.length)] : (float) r.nextDouble(-2, 2);
     }
 
+    /** The arrays a kernel writes, cloned from a case. */
+    record Written(float[] p, float[] g, float[] out, float[] slots) {
+        static Written of(Case c) {
+            return new Written(c.p.clone(), c.g.clone(), c.out.clone(), c.slots.clone());
+        }
+
+        void assertSame(Written expected, String where) {
+            assertEquals(-1, Values.firstDifference(expected.p, p), where + " params");
+            assertEquals(-1, Values.firstDifference(expected.g, g), where + " grads");
+            assertEquals(-1, Values.firstDifference(expected.out, out), where + " out");
+            assertEquals(-1, Values.firstDifference(expected.slots, slots), where + " slots");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Family.class)
     void vectorKernelEqualsScalarKernel(Family family) {
         Property.forAll("kernel " + family, Property.tries(), CASES, c -> {
-            float[] p1 = c.p.clone(), m1 = c.m.clone(), v1 = c.v.clone();
-            float[] p2 = c.p.clone(), m2 = c.m.clone(), v2 = c.v.clone();
-            run(vector, family, c, p1, m1, v1);
-            run(SCALAR, family, c, p2, m2, v2);
-            assertEquals(-1, Values.firstDifference(p2, p1), "params");
-            assertEquals(-1, Values.firstDifference(m2, m1), "m");
-            assertEquals(-1, Values.firstDifference(v2, v1), "v");
+            Written onVector = Written.of(c);
+            Written onScalar = Written.of(c);
+            run(vector, family, c, onVector);
+            run(SCALAR, family, c, onScalar);
+            onVector.assertSame(onScalar, c.output.toString());
+        });
+    }
+
+    /** In place, the last operation is {@code p − u}: subtracting an update output gives the same bits. */
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void inPlaceIsParamsLessTheUpdateOutput(Family family) {
+        Property.forAll("p - u " + family, Property.tries() / 2, CASES, c -> {
+            for (StepKernels k : new StepKernels[] {vector, SCALAR}) {
+                Written inPlace = Written.of(c);
+                Written update = Written.of(c);
+                k.step(family, c.scalars, inPlace.p, c.po, inPlace.g, c.go, null, 0, inPlace.slots, c.slotOffset(0),
+                        inPlace.slots, c.slotOffset(1), inPlace.slots, c.slotOffset(2), c.length);
+                k.step(family, c.scalars, update.p, c.po, update.g, c.go, update.out, c.oo, update.slots,
+                        c.slotOffset(0), update.slots, c.slotOffset(1), update.slots, c.slotOffset(2), c.length);
+                assertEquals(-1, Values.firstDifference(c.p, update.p), k.name() + " update output moved p");
+                float[] subtracted = c.p.clone();
+                for (int i = 0; i < c.length; i++) {
+                    subtracted[c.po + i] = c.p[c.po + i] - update.out[c.oo + i];
+                }
+                assertEquals(-1, Values.firstDifference(inPlace.p, subtracted), k.name() + " p - u");
+                assertEquals(-1, Values.firstDifference(inPlace.slots, update.slots), k.name() + " slots");
+            }
         });
     }
 
@@ -118,30 +169,51 @@ class KernelExactnessTest {
     @EnumSource(Family.class)
     void segmentKernelsEqualArrayKernels(Family family) {
         Property.forAll("segment kernel " + family, Property.tries() / 4, CASES, c -> {
-            float[] p = c.p.clone(), m = c.m.clone(), v = c.v.clone();
-            run(SCALAR, family, c, p, m, v);
+            Written expected = Written.of(c);
+            run(SCALAR, family, c, expected);
             for (StepKernels k : new StepKernels[] {vector, SCALAR}) {
                 try (Arena arena = Arena.ofConfined()) {
                     // Element `from` of each segment is element 0 of the case; `from` shifts alignment.
                     int from = c.po % 9;
-                    MemorySegment ps = copyIn(arena, c.p, c.po, c.length, from);
-                    MemorySegment gs = copyIn(arena, c.g, c.go, c.length, from);
-                    MemorySegment ms = copyIn(arena, c.m, 0, c.length, from);
-                    MemorySegment vs = copyIn(arena, c.v, 0, c.length, from);
-                    k.step(family, c.scalars, ps, gs, ms, vs, from, c.length);
-                    float[] expectedP = Arrays.copyOfRange(p, c.po, c.po + c.length);
-                    assertEquals(-1, Values.firstDifference(expectedP, copyOut(ps, from, c.length)), k.name() + " params");
-                    assertEquals(-1, Values.firstDifference(m, copyOut(ms, from, c.length)), k.name() + " m");
-                    assertEquals(-1, Values.firstDifference(v, copyOut(vs, from, c.length)), k.name() + " v");
-                    double arrayNorm = SCALAR.gradL1Norm(c.scalars, c.p, c.po, c.g, c.go, c.length);
-                    MemorySegment pNorm = copyIn(arena, c.p, c.po, c.length, 0);
-                    MemorySegment gNorm = copyIn(arena, c.g, c.go, c.length, 0);
-                    double segmentNorm = k.gradL1Norm(c.scalars, pNorm, gNorm, c.length);
+                    int n = c.length;
+                    MemorySegment ps = copyIn(arena, c.p, c.po, n, from);
+                    MemorySegment gs = copyIn(arena, c.g, c.go, n, from);
+                    MemorySegment os = switch (c.output) {
+                        case IN_PLACE -> null;
+                        case SEPARATE -> copyIn(arena, c.out, c.oo, n, from);
+                        case INTO_GRADS -> gs;
+                    };
+                    MemorySegment[] slots = new MemorySegment[3];
+                    for (int j = 0; j < 3; j++) {
+                        slots[j] = copyIn(arena, c.slots, c.slotOffset(j), n, from);
+                    }
+                    k.step(family, c.scalars, ps, gs, os, slots[0], slots[1], slots[2], from, n);
+                    String where = k.name() + " " + c.output;
+                    assertEquals(-1, Values.firstDifference(slice(expected.p, c.po, n), copyOut(ps, from, n)),
+                            where + " params");
+                    assertEquals(-1, Values.firstDifference(slice(expected.g, c.go, n), copyOut(gs, from, n)),
+                            where + " grads");
+                    if (c.output == Output.SEPARATE) {
+                        assertEquals(-1, Values.firstDifference(slice(expected.out, c.oo, n), copyOut(os, from, n)),
+                                where + " out");
+                    }
+                    for (int j = 0; j < family.slots(); j++) {
+                        assertEquals(-1, Values.firstDifference(slice(expected.slots, c.slotOffset(j), n),
+                                copyOut(slots[j], from, n)), where + " slot " + j);
+                    }
+                    double arrayNorm = SCALAR.gradL1Norm(c.scalars, c.p, c.po, c.g, c.go, n);
+                    MemorySegment pNorm = copyIn(arena, c.p, c.po, n, 0);
+                    MemorySegment gNorm = copyIn(arena, c.g, c.go, n, 0);
+                    double segmentNorm = k.gradL1Norm(c.scalars, pNorm, gNorm, n);
                     assertEquals(Double.doubleToLongBits(arrayNorm), Double.doubleToLongBits(segmentNorm),
                             k.name() + " norm: array " + arrayNorm + ", segment " + segmentNorm);
                 }
             }
         });
+    }
+
+    private static float[] slice(float[] array, int from, int length) {
+        return Arrays.copyOfRange(array, from, from + length);
     }
 
     /** A native segment of {@code from + length} floats whose elements from {@code from} on are the array's. */
@@ -157,7 +229,14 @@ class KernelExactnessTest {
         return out;
     }
 
-    private static void run(StepKernels k, Family family, Case c, float[] p, float[] m, float[] v) {
-        k.step(family, c.scalars, p, c.po, c.g, c.go, m, v, 0, c.length);
+    private static void run(StepKernels k, Family family, Case c, Written w) {
+        float[] out = switch (c.output) {
+            case IN_PLACE -> null;
+            case SEPARATE -> w.out;
+            case INTO_GRADS -> w.g;
+        };
+        int oo = c.output == Output.INTO_GRADS ? c.go : c.oo;
+        k.step(family, c.scalars, w.p, c.po, w.g, c.go, out, oo, w.slots, c.slotOffset(0), w.slots, c.slotOffset(1),
+                w.slots, c.slotOffset(2), c.length);
     }
 }
