@@ -34,7 +34,7 @@ import java.util.OptionalDouble;
  * <pre>{@code
  * AdamL adamL = AdamL.builder().lossMin(0).build();
  * OptimizerState state = adamL.newState(weights.length);
- * adamL.step(state, loss, weights, grads);   // the loss at the weights the gradient was taken at
+ * adamL.step(state, weights, grads, step.loss(loss));   // the loss at the weights of this gradient
  * }</pre>
  */
 public final class AdamL extends Optimizer {
@@ -89,25 +89,23 @@ public final class AdamL extends Optimizer {
     }
 
     /**
-     * One step over whole arrays.
+     * One step over whole arrays: {@link #step(OptimizerState, float[], float[], Step)} with this loss.
      *
      * @param state the tensor's state; its size must equal both array lengths
      * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
-     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
-     *         a non-finite gradient
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED}
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the loss is rejected, a length does not match, the arrays
-     *         are the same, or the state belongs to another optimizer
+     * @throws IllegalArgumentException if the loss is rejected, or as the entry it calls
      */
     public StepOutcome step(OptimizerState state, double loss, float[] params, float[] grads) {
         return StepEntry.whole(this, KernelProvider.kernels(), state, params, grads, conveniences(state).loss(loss));
     }
 
     /**
-     * One step over slices: {@code params[paramsOffset, paramsOffset + length)} and
-     * {@code grads[gradsOffset, gradsOffset + length)}.
+     * One step over slices: {@link #step(OptimizerState, float[], int, float[], int, int, Step)} with
+     * this loss.
      *
      * @param state the tensor's state; its size must equal {@code length}
      * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
@@ -116,20 +114,18 @@ public final class AdamL extends Optimizer {
      * @param grads the gradient array, read only
      * @param gradsOffset first gradient, {@code ≥ 0}
      * @param length number of elements
-     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
-     *         a non-finite gradient
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED}
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the loss is rejected, a slice is out of range, the slices
-     *         overlap, {@code length} differs from the state's size, or the state belongs to another
-     *         optimizer
+     * @throws IllegalArgumentException if the loss is rejected, or as the entry it calls
      */
     public StepOutcome step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
-                     int gradsOffset, int length) {
+                            int gradsOffset, int length) {
         return step(state, loss, params, paramsOffset, grads, gradsOffset, length, 1.0);
     }
 
     /**
-     * One step over slices with gradient scale {@code k}: the step uses {@code k·g}.
+     * As {@link #step(OptimizerState, double, float[], int, float[], int, int)}, with gradient scale
+     * {@code k}: the step uses {@code k·g}.
      *
      * @param state the tensor's state; its size must equal {@code length}
      * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
@@ -139,30 +135,27 @@ public final class AdamL extends Optimizer {
      * @param gradsOffset first gradient, {@code ≥ 0}
      * @param length number of elements
      * @param gradScale {@code k}: finite, also as a float
-     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
-     *         a non-finite gradient
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED}
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException as
-     *         {@link #step(OptimizerState, double, float[], int, float[], int, int)}, or if
-     *         {@code gradScale} is not finite
+     * @throws IllegalArgumentException if the loss or {@code gradScale} is rejected, or as the entry it calls
      */
     public StepOutcome step(OptimizerState state, double loss, float[] params, int paramsOffset, float[] grads,
-                     int gradsOffset, int length, double gradScale) {
+                            int gradsOffset, int length, double gradScale) {
         return StepEntry.arrays(this, KernelProvider.kernels(), state, params, paramsOffset, grads, gradsOffset,
                 null, 0, length, conveniences(state).loss(loss).gradScale(gradScale));
     }
 
     /**
-     * One step over two segments of floats in native byte order.
+     * One step over two segments: {@link #step(OptimizerState, MemorySegment, MemorySegment, Step)}
+     * with this loss.
      *
      * @param state the tensor's state, on or off the heap
      * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
      * @param params the parameters, updated in place
      * @param grads the gradients, read only
-     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
-     *         a non-finite gradient
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED}
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException as {@link #step(OptimizerState, double, MemorySegment, MemorySegment, double)}
+     * @throws IllegalArgumentException if the loss is rejected, or as the entry it calls
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
     public StepOutcome step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads) {
@@ -170,38 +163,34 @@ public final class AdamL extends Optimizer {
     }
 
     /**
-     * One step over two segments with gradient scale {@code k}; see
-     * {@link GradientOptimizer#step(OptimizerState, MemorySegment, MemorySegment)} for the rules on segments.
+     * As {@link #step(OptimizerState, double, MemorySegment, MemorySegment)}, with gradient scale {@code k}.
      *
      * @param state the tensor's state, on or off the heap
      * @param loss the loss at the parameters the gradient was taken at: finite, {@code ≥ ℓ_min}
      * @param params the parameters, updated in place: writable, 4-byte aligned
      * @param grads the gradients, read only: 4-byte aligned
      * @param gradScale {@code k}: finite, also as a float
-     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
-     *         a non-finite gradient
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED}
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the loss or {@code gradScale} is rejected, a segment is
-     *         read-only (params), misaligned or of the wrong size, the segments overlap, or the state
-     *         belongs to another optimizer or to a group
+     * @throws IllegalArgumentException if the loss or {@code gradScale} is rejected, or as the entry it calls
      * @throws IllegalStateException if a segment's arena is closed or confined to another thread
      */
-    public StepOutcome step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads, double gradScale) {
+    public StepOutcome step(OptimizerState state, double loss, MemorySegment params, MemorySegment grads,
+                            double gradScale) {
         return StepEntry.segments(this, KernelProvider.kernels(), state, params, grads, null,
                 conveniences(state).loss(loss).gradScale(gradScale));
     }
 
     /**
-     * One step over every tensor of a group with one loss, on the calling thread.
+     * One step over a group on the calling thread: {@link #step(OptimizerState, TensorGroup, Step)}
+     * with this loss.
      *
      * @param state the group's state
      * @param loss the loss at the parameters the gradients were taken at: finite, {@code ≥ ℓ_min}
      * @param group the tensors, updated in place
-     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
-     *         a non-finite gradient
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED}
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the loss is rejected, the state's tensor count or lengths
-     *         differ from the group's, or the state belongs to another optimizer
+     * @throws IllegalArgumentException if the loss is rejected, or as the entry it calls
      * @throws IllegalStateException if a bound segment's arena is closed or confined to another thread
      */
     public StepOutcome step(OptimizerState state, double loss, TensorGroup group) {
@@ -209,23 +198,22 @@ public final class AdamL extends Optimizer {
     }
 
     /**
-     * One step over every tensor of a group, with gradient scale {@code k}, in parallel when the
-     * group is large enough; the result is the same bits for every executor.
+     * As {@link #step(OptimizerState, double, TensorGroup)}, with gradient scale {@code k}, on
+     * {@code executor}; the result is the same bits for every executor.
      *
      * @param state the group's state
      * @param loss the loss at the parameters the gradients were taken at: finite, {@code ≥ ℓ_min}
      * @param group the tensors, updated in place
      * @param gradScale {@code k}: finite, also as a float
      * @param executor the threads to use; {@link StepExecutor#serial()} for none
-     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED} when the skip policy found
-     *         a non-finite gradient
+     * @return {@link StepOutcome#APPLIED}, or {@link StepOutcome#SKIPPED}
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException as {@link #step(OptimizerState, double, TensorGroup)}, or if
-     *         {@code gradScale} is not finite
+     * @throws IllegalArgumentException if the loss or {@code gradScale} is rejected, or as the entry it calls
      * @throws IllegalStateException if the executor is closed, or a segment's arena is closed or
      *         confined to another thread
      */
-    public StepOutcome step(OptimizerState state, double loss, TensorGroup group, double gradScale, StepExecutor executor) {
+    public StepOutcome step(OptimizerState state, double loss, TensorGroup group, double gradScale,
+                            StepExecutor executor) {
         return StepEntry.group(this, KernelProvider.kernels(), state, group,
                 conveniences(state).loss(loss).gradScale(gradScale).executor(Checks.notNull(executor, "executor")));
     }

@@ -64,7 +64,7 @@ public final class Checkpoint {
         if (problem != null) {
             throw Checks.invalid("state", state, "cannot be saved with " + optimizer + ": " + problem);
         }
-        state.checkAccessible();
+        StateChecks.checkAccessible(state);
         AtomicFiles.write(file, out -> CheckpointFormat.write(out, optimizer, state));
     }
 
@@ -93,7 +93,7 @@ public final class Checkpoint {
     public static Optimizer load(Path file, OptimizerState state) throws IOException {
         Checks.notNull(file, "file");
         Checks.notNull(state, "state");
-        state.checkAccessible();
+        StateChecks.checkAccessible(state);
         return CheckpointReader.load(file, state);
     }
 
@@ -132,7 +132,7 @@ public final class Checkpoint {
     public static List<Path> exportMoments(Path directory, OptimizerState state) throws IOException {
         Checks.notNull(directory, "directory");
         Checks.notNull(state, "state");
-        state.checkAccessible();
+        StateChecks.checkAccessible(state);
         Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < state.tensorCount(); i++) {

@@ -47,7 +47,7 @@ public final class OptimizerState {
     /** The step in progress: bound to its tensors for one call, reused so that a step allocates nothing. */
     final StepRun run = new StepRun(this);
     /** The last group found not to overlap these moments; groups are immutable, so it stays valid. */
-    private TensorGroup checkedGroup;
+    TensorGroup checkedGroup;
 
     OptimizerState(Optimizer optimizer, Moments[] moments, boolean callerOwned) {
         this(optimizer.kind().stateKind(), optimizer.family(), moments, callerOwned, optimizer.initialReferenceLoss());
@@ -267,20 +267,6 @@ public final class OptimizerState {
                 + (Double.isNaN(referenceLoss) ? "" : ", referenceLoss=" + referenceLoss) + "]";
     }
 
-    /** Throws unless the state has exactly the group's tensor lengths. */
-    void checkMatches(TensorGroup group) {
-        if (group.tensorCount() != moments.length) {
-            throw Checks.invalid("group.tensorCount()", group.tensorCount(),
-                    "must equal the state's tensor count " + moments.length);
-        }
-        for (int i = 0; i < moments.length; i++) {
-            if (group.length(i) != moments[i].size()) {
-                throw Checks.invalid("group.length(" + i + ")", group.length(i),
-                        "must equal the state's size(" + i + ") = " + moments[i].size());
-            }
-        }
-    }
-
     /** The update rule whose slots these are: {@code Adam/AdamW}, {@code Adam/AdamW with AMSGrad}, ... */
     String ruleName() {
         return (kind == OptimizerKind.ADAM ? "Adam/AdamW" : kind.displayName())
@@ -292,79 +278,11 @@ public final class OptimizerState {
         return moments.length > 0 && moments[0] instanceof Moments.InSegments;
     }
 
-    /** Throws if segment slots cannot be used from this thread now. */
-    void checkAccessible() {
-        if (inSegments()) {
-            for (int i = 0; i < moments.length; i++) {
-                moments[i].checkAccessible("moments of tensor " + i);
-            }
-        }
-    }
-
-    /** Whether worker threads may step the moments. */
-    boolean shareable() {
-        for (Moments m : moments) {
-            if (!m.shareable()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Throws if a step would carry the counter past {@link #MAX_STEP}. */
     void checkCanStep() {
         if (step >= MAX_STEP) {
             throw new IllegalStateException("the step counter is at its maximum " + MAX_STEP + "; " + this
                     + " takes no further step");
-        }
-    }
-
-    /**
-     * Throws if a bound segment of a single-tensor step reaches these moments through any view:
-     * a step writes them while it reads the gradients.
-     */
-    void checkDisjoint(MemorySegment segment, String name) {
-        for (int i = 0; i < moments.length; i++) {
-            for (int k = 0; k < moments[i].slotCount(); k++) {
-                if (segment.asOverlappingSlice(moments[i].segment(k)).isPresent()) {
-                    throw Checks.invalid(name, "a view of the state's moments",
-                            "overlaps the state's slot " + k + ", which this step writes; pass it in memory of its own");
-                }
-            }
-        }
-    }
-
-    /**
-     * Throws if an array slice of a single-tensor step reaches the caller's storage of this state.
-     * The state's own arrays are never handed out, so only caller-owned storage can clash.
-     */
-    void checkDisjoint(float[] array, int offset, int length, String name) {
-        if (!callerOwned || length == 0) {
-            return;
-        }
-        for (Moments m : moments) {
-            for (int k = 0; k < m.slotCount(); k++) {
-                long start;
-                if (m instanceof Moments.OnHeap(float[][] arrays, int[] offsets, int _) && arrays[k] == array) {
-                    start = offsets[k];
-                } else if (m.segment(k).heapBase().orElse(null) == array) {
-                    start = m.segment(k).address() / Float.BYTES;
-                } else {
-                    continue;
-                }
-                if (offset < start + m.size() && start < offset + length) {
-                    throw Checks.invalid(name, name + "[" + offset + ".." + (offset + length) + ")",
-                            "overlaps the state's slot " + k + " in the same array; pass it in memory of its own");
-                }
-            }
-        }
-    }
-
-    /** Throws if the group reaches these moments through any view; remembers the last group that passed. */
-    void checkDisjoint(TensorGroup group) {
-        if (group != checkedGroup) {
-            Overlaps.check(group.tensors(), moments);
-            checkedGroup = group;
         }
     }
 

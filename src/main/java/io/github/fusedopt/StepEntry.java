@@ -21,11 +21,11 @@ final class StepEntry {
         checkStep(optimizer, step);
         StepExecutor executor = Checks.notNull(step.executor(), "step.executor");
         checkRule(optimizer, state);
-        state.checkMatches(group);
+        StateChecks.checkMatches(state, group);
         executor.checkOpen();
         group.checkAccessible();
-        state.checkAccessible();
-        state.checkDisjoint(group);
+        StateChecks.checkAccessible(state);
+        StateChecks.checkDisjoint(state, group);
         return state.run.group(optimizer, kernels, step, group);
     }
 
@@ -74,13 +74,13 @@ final class StepEntry {
             if (out != grads || outOffset != gradsOffset) {
                 disjoint(out, outOffset, "out", grads, gradsOffset, "grads", length);
             }
-            state.checkDisjoint(out, outOffset, length, "out");
+            StateChecks.checkDisjoint(state, out, outOffset, length, "out");
         }
         if (params != null) {
-            state.checkDisjoint(params, paramsOffset, length, "params");
+            StateChecks.checkDisjoint(state, params, paramsOffset, length, "params");
         }
-        state.checkDisjoint(grads, gradsOffset, length, "grads");
-        state.checkAccessible();
+        StateChecks.checkDisjoint(state, grads, gradsOffset, length, "grads");
+        StateChecks.checkAccessible(state);
         boolean withParams = params != null;
         return state.run.arrays(optimizer, kernels, step, withParams ? params : grads,
                 withParams ? paramsOffset : gradsOffset, grads, gradsOffset, out, outOffset, length, withParams);
@@ -114,13 +114,13 @@ final class StepEntry {
             if (!Overlaps.sameMemory(out, grads)) {
                 Checks.disjoint(out, "out", grads, "grads");
             }
-            state.checkDisjoint(out, "out");
+            StateChecks.checkDisjoint(state, out, "out");
         }
         if (params != null) {
-            state.checkDisjoint(params, "params");
+            StateChecks.checkDisjoint(state, params, "params");
         }
-        state.checkDisjoint(grads, "grads");
-        state.checkAccessible();
+        StateChecks.checkDisjoint(state, grads, "grads");
+        StateChecks.checkAccessible(state);
         boolean withParams = params != null;
         return state.run.segments(optimizer, kernels, step, withParams ? params : grads, grads, out, length,
                 withParams);

@@ -38,8 +38,7 @@ final class StepRun {
     private StepScalars[] workers = new StepScalars[0];
     /** The per-step scalars of each distinct tensor setting; the first is the state's own. */
     private StepScalars[] settingScalars;
-    private double[] learningRates = new double[1];
-    private double[] weightDecays = new double[1];
+    private final StepHyperparameters hyperparameters = new StepHyperparameters();
     private boolean outOfRange;
     /** An update output without parameters: no weight decay may apply. */
     private boolean paramsAbsent;
@@ -76,7 +75,7 @@ final class StepRun {
         this.settings = group.settings();
         this.executor = step.executor();
         this.parallel = executor.parallelFor(group.elementCount()) && group.updatePlan().taskCount() > 1
-                && group.shareable() && state.shareable();
+                && group.shareable() && StateChecks.shareable(state);
         try {
             return run(optimizer, kernels, step);
         } finally {
@@ -118,9 +117,10 @@ final class StepRun {
     private StepOutcome run(Optimizer optimizer, StepKernels kernels, Step step) {
         state.checkCanStep();
         long t = state.step + 1;
-        resolveHyperparameters(optimizer, step, t);
+        hyperparameters.resolve(optimizer, step, t, settings, paramsAbsent);
         for (int j = 0; j < settings.count(); j++) {
-            optimizer.prepareGradient(scalars(j), step.gradScale(), learningRates[j], weightDecays[j]);
+            optimizer.prepareGradient(scalars(j), step.gradScale(), hyperparameters.learningRate(j),
+                    hyperparameters.weightDecay(j));
         }
         Family family = optimizer.family();
         double gradNorm = step.gradL1Norm();
@@ -131,56 +131,12 @@ final class StepRun {
         }
         double referenceLoss = optimizer.referenceLossFor(state.referenceLoss, step.loss());
         for (int j = 0; j < settings.count(); j++) {
-            optimizer.prepare(scalars(j), learningRates[j], referenceLoss, t, step.loss());
+            optimizer.prepare(scalars(j), hyperparameters.learningRate(j), referenceLoss, t, step.loss());
         }
         update(kernels, family, multipliers, t);
         state.step = t;
         state.referenceLoss = referenceLoss;
         return StepOutcome.APPLIED;
-    }
-
-    /**
-     * Each setting's learning rate and weight decay for step {@code t}, checked before anything is
-     * written: the step's own, else the optimizer's schedule, else its constant; times the
-     * setting's multiplier, with its own decay if it has one.
-     */
-    private void resolveHyperparameters(Optimizer optimizer, Step step, long t) {
-        double learningRate = step.learningRate();
-        String learningRateName = "step.learningRate";
-        if (Double.isNaN(learningRate)) {
-            learningRate = optimizer.learningRateAt(t);
-            learningRateName = optimizer.learningRateSchedule().isPresent()
-                    ? "learningRateSchedule.valueAt(" + t + ")" : "learningRate";
-        }
-        double weightDecay = step.weightDecay();
-        String weightDecayName = "step.weightDecay";
-        if (Double.isNaN(weightDecay)) {
-            weightDecay = optimizer.weightDecayAt(t);
-            weightDecayName = optimizer.weightDecaySchedule().isPresent()
-                    ? "weightDecaySchedule.valueAt(" + t + ")" : "weightDecay";
-        }
-        int count = settings.count();
-        if (learningRates.length < count) {
-            learningRates = new double[count];
-            weightDecays = new double[count];
-        }
-        boolean decoupled = optimizer.weightDecayMode() == WeightDecayMode.DECOUPLED;
-        StepValues.check(learningRate, learningRateName, weightDecay, weightDecayName, optimizer.beta1(), decoupled);
-        for (int j = 0; j < count; j++) {
-            double scale = settings.learningRateScale[j];
-            double own = settings.weightDecay[j];
-            learningRates[j] = scale * learningRate;
-            weightDecays[j] = Double.isNaN(own) ? weightDecay : own;
-            if (paramsAbsent && weightDecays[j] != 0) {
-                throw Checks.invalid("params", null, "are needed: weight decay " + weightDecays[j] + " ("
-                        + weightDecayName + ") applies to this step");
-            }
-            if (scale != 1 || !Double.isNaN(own)) {
-                StepValues.check(learningRates[j], "learningRateScale × " + learningRateName + " = " + scale
-                        + " × " + learningRate, weightDecays[j], Double.isNaN(own) ? weightDecayName
-                        : "a tensor's weightDecay", optimizer.beta1(), decoupled);
-            }
-        }
     }
 
     /** The scalars of setting {@code j}, made on first use. */

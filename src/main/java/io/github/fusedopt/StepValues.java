@@ -13,6 +13,14 @@ final class StepValues {
     private StepValues() {
     }
 
+    /** Whether {@link #check} would pass: the test a step makes, which builds no message. */
+    static boolean valid(double learningRate, double weightDecay, double beta1, boolean decoupled) {
+        return learningRate > 0 && Double.isFinite(learningRate) && (float) learningRate > 0f
+                && weightDecay >= 0 && Double.isFinite(weightDecay) && Float.isFinite((float) weightDecay)
+                && Float.isFinite((float) (learningRate / (1 - StepScalars.asApplied(beta1))))
+                && (!decoupled || Float.isFinite((float) (learningRate * weightDecay)));
+    }
+
     static void check(double learningRate, String learningRateName, double weightDecay, String weightDecayName,
                       double beta1, boolean decoupled) {
         Checks.positive(learningRate, learningRateName);

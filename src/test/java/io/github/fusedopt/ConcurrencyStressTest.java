@@ -46,7 +46,7 @@ class ConcurrencyStressTest {
             int tensors = initialParams.length;
             float[][] params = new float[tensors][];
             float[][] grads = new float[tensors][];
-            TensorGroup.Builder builder = TensorGroup.builder();
+            TensorGroupBuilder builder = TensorGroup.builder();
             for (int t = 0; t < tensors; t++) {
                 params[t] = initialParams[t].clone();
                 grads[t] = new float[params[t].length];

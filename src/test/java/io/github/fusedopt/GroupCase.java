@@ -82,7 +82,7 @@ record GroupCase(Optimizer optimizer, int[] lengths, Storage[] storage, boolean 
             float[] flatParams = new float[(int) flatLength];
             float[] flatGrads = new float[(int) flatLength];
             int flatAt = 0;
-            TensorGroup.Builder builder = TensorGroup.builder();
+            TensorGroupBuilder builder = TensorGroup.builder();
             for (int i = 0; i < tensors(); i++) {
                 int n = lengths[i];
                 switch (storage[i]) {

@@ -66,7 +66,7 @@ class ParallelStepTest {
     /** Five steps over 1,000,003 + 300 × 1,000 elements; returns the parameters and moments. */
     private static float[][] run(Optimizer optimizer, StepExecutor executor) {
         SplittableRandom r = new SplittableRandom(11);
-        TensorGroup.Builder builder = TensorGroup.builder();
+        TensorGroupBuilder builder = TensorGroup.builder();
         int tensors = 301;
         float[][] params = new float[tensors][];
         float[][] grads = new float[tensors][];

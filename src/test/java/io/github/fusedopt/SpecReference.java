@@ -27,6 +27,10 @@ final class SpecReference {
     final double[] pBound;
     final double[] mBound;
     final double[] vBound;
+    /** AMSGrad's {@code v_max}, and its bound; unused by the other rules. */
+    final double[] vmax;
+    final double[] vmaxBound;
+    private final boolean amsGrad;
     long t;
     double referenceLoss = Double.NaN;
 
@@ -41,14 +45,23 @@ final class SpecReference {
         this.v = new double[length];
         this.mBound = new double[length];
         this.vBound = new double[length];
+        this.vmax = new double[length];
+        this.vmaxBound = new double[length];
+        this.amsGrad = optimizer instanceof Adam a && a.amsGrad() || optimizer instanceof AdamW w && w.amsGrad();
         if (optimizer instanceof AdamL adamL && adamL.referenceLoss().isPresent()) {
             referenceLoss = adamL.referenceLoss().getAsDouble();
         }
     }
 
     void step(float[] grads, int offset, double loss, double gradScale, double givenNorm) {
+        step(grads, offset, loss, gradScale, givenNorm, optimizer.learningRate(), optimizer.weightDecay());
+    }
+
+    /** A step with its own learning rate {@code α_t} and weight decay {@code d_t}. */
+    void step(float[] grads, int offset, double loss, double gradScale, double givenNorm, double alpha,
+              double lambda) {
         int n = p.length;
-        double alpha = optimizer.learningRate(), eps = optimizer.eps(), lambda = optimizer.weightDecay();
+        double eps = optimizer.eps();
         double b1 = StepScalars.asApplied(optimizer.beta1()), b2 = StepScalars.asApplied(optimizer.beta2());
         boolean coupled = optimizer.weightDecayMode() == WeightDecayMode.COUPLED;
         t++;
@@ -111,12 +124,19 @@ final class SpecReference {
                     + 4 * (1 - b2) * lossScale * (Math.abs(term) + termBound) * termBound
                     + 2 * Math.abs(v[i]) + (epsInV ? eps : 0);
 
-            double update = update(m[i], v[i], alpha, eps, bc1, bc2);
-            double dv = RELATIVE_PERTURBATION * Math.max(v[i], vBound[i] * 1e-7);
-            double dUpdateDv = Math.abs(update(m[i], v[i] + dv, alpha, eps, bc1, bc2)
-                    - update(m[i], Math.max(0, v[i] - dv), alpha, eps, bc1, bc2)) / (2 * dv);
+            // AMSGrad: v_max ← max(v_max, v), and the denominator uses it.
+            if (amsGrad) {
+                vmaxBound[i] = v[i] >= vmax[i] ? vBound[i] : vmaxBound[i];
+                vmax[i] = Math.max(vmax[i], v[i]);
+            }
+            double denominatorV = amsGrad ? vmax[i] : v[i];
+            double denominatorBound = amsGrad ? Math.max(vmaxBound[i], vBound[i]) : vBound[i];
+            double update = update(m[i], denominatorV, alpha, eps, bc1, bc2);
+            double dv = RELATIVE_PERTURBATION * Math.max(denominatorV, denominatorBound * 1e-7);
+            double dUpdateDv = Math.abs(update(m[i], denominatorV + dv, alpha, eps, bc1, bc2)
+                    - update(m[i], Math.max(0, denominatorV - dv), alpha, eps, bc1, bc2)) / (2 * dv);
             p[i] -= update;
-            pBound[i] += Math.abs(update(mBound[i], v[i], alpha, eps, bc1, bc2)) + dUpdateDv * vBound[i]
+            pBound[i] += Math.abs(update(mBound[i], denominatorV, alpha, eps, bc1, bc2)) + dUpdateDv * denominatorBound
                     + Math.abs(update) + Math.abs(p[i]);
         }
     }

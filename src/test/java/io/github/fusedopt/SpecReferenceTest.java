@@ -59,6 +59,9 @@ class SpecReferenceTest {
             check(kind, "p", s, run.paramSlice(), reference.p, reference.pBound);
             check(kind, "m", s, run.state.m(0), reference.m, reference.mBound);
             check(kind, "v", s, run.state.v(0), reference.v, reference.vBound);
+            if (run.state.slotCount() == 3) {
+                check(kind, "v_max", s, run.state.slotCopy(0, 2), reference.vmax, reference.vmaxBound);
+            }
         }
     }
 

@@ -65,6 +65,10 @@ class StorageFormsTest {
                 for (OptimizerState state : new OptimizerState[] {offHeapState, segmentHeapState, segmentOffHeapState}) {
                     assertEquals(-1, Values.firstDifference(heap.state.m(0), state.m(0)), "m of " + state + when);
                     assertEquals(-1, Values.firstDifference(heap.state.v(0), state.v(0)), "v of " + state + when);
+                    for (int k = 2; k < state.slotCount(); k++) {
+                        assertEquals(-1, Values.firstDifference(heap.state.slotCopy(0, k), state.slotCopy(0, k)),
+                                "slot " + k + " of " + state + when);
+                    }
                     assertEquals(heap.state.step(), state.step());
                     assertEquals(heap.state.referenceLoss(), state.referenceLoss());
                 }

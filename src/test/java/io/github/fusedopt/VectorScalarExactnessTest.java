@@ -43,6 +43,9 @@ class VectorScalarExactnessTest {
             assertSameBits("params", s, onScalar.params, onVector.params);
             assertSameBits("m", s, onScalar.state.m(0), onVector.state.m(0));
             assertSameBits("v", s, onScalar.state.v(0), onVector.state.v(0));
+            if (onScalar.state.slotCount() == 3) {
+                assertSameBits("v_max", s, onScalar.state.slotCopy(0, 2), onVector.state.slotCopy(0, 2));
+            }
             assertEquals(onScalar.state.step(), onVector.state.step());
             assertEquals(onScalar.state.referenceLoss(), onVector.state.referenceLoss());
         }

@@ -28,29 +28,59 @@ public final class ScalarStepKernels implements StepKernels {
 
     /**
      * Element {@code i} of {@code m} is element {@code i + d} of each other array, {@code d} its
-     * distance. When every distance is 0 (whole arrays, or slices at one offset) the first call
-     * passes them as constants: C2 then sees one index for all arrays, which no aliasing between
-     * them can turn into a dependence across iterations, and vectorises the loop itself. With
-     * distances it cannot know, it keeps the loop scalar.
+     * distance. Each family's loop calls one method per element; when every distance is 0 (whole
+     * arrays, or slices at one offset) it calls it with one index for all arrays, which no aliasing
+     * between them can turn into a dependence across iterations, and C2 vectorises that loop itself.
+     * With distances it cannot know, it keeps the loop scalar.
      */
     @Override
     public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go, float[] out, int oo,
                      float[] m, int mo, float[] v, int vo, float[] w, int wo, int n) {
-        if (po == mo && go == mo && vo == mo && (out == null || oo == mo) && (w == null || wo == mo)) {
-            loop(family, s, p, g, out, m, v, w, 0, 0, 0, 0, 0, mo, mo + n);
-        } else {
-            loop(family, s, p, g, out, m, v, w, po - mo, go - mo, oo - mo, vo - mo, wo - mo, mo, mo + n);
-        }
-    }
-
-    private static void loop(Family family, StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
-                             float[] w, int pd, int gd, int od, int vd, int wd, int from, int to) {
+        int pd = po - mo;
+        int gd = go - mo;
+        int od = out == null ? 0 : oo - mo;
+        int vd = vo - mo;
+        int wd = w == null ? 0 : wo - mo;
+        boolean sameIndex = (pd | gd | od | vd | wd) == 0;
+        int to = mo + n;
         switch (family) {
-            case ADAM -> adam(s, p, g, out, m, v, pd, gd, od, vd, from, to);
-            case AMSGRAD -> amsGrad(s, p, g, out, m, v, w, pd, gd, od, vd, wd, from, to);
-            case EADAM -> eadam(s, p, g, out, m, v, pd, gd, od, vd, from, to);
-            case ADA_BELIEF -> adaBelief(s, p, g, out, m, v, pd, gd, od, vd, from, to);
-            case ADAL -> adal(s, p, g, out, m, v, pd, gd, od, vd, from, to);
+            case ADAM -> {
+                if (sameIndex) {
+                    for (int i = mo; i < to; i++) adam(s, p, i, g, i, out, i, m, i, v, i);
+                } else {
+                    for (int i = mo; i < to; i++) adam(s, p, pd + i, g, gd + i, out, od + i, m, i, v, vd + i);
+                }
+            }
+            case AMSGRAD -> {
+                if (sameIndex) {
+                    for (int i = mo; i < to; i++) amsGrad(s, p, i, g, i, out, i, m, i, v, i, w, i);
+                } else {
+                    for (int i = mo; i < to; i++) {
+                        amsGrad(s, p, pd + i, g, gd + i, out, od + i, m, i, v, vd + i, w, wd + i);
+                    }
+                }
+            }
+            case EADAM -> {
+                if (sameIndex) {
+                    for (int i = mo; i < to; i++) eadam(s, p, i, g, i, out, i, m, i, v, i);
+                } else {
+                    for (int i = mo; i < to; i++) eadam(s, p, pd + i, g, gd + i, out, od + i, m, i, v, vd + i);
+                }
+            }
+            case ADA_BELIEF -> {
+                if (sameIndex) {
+                    for (int i = mo; i < to; i++) adaBelief(s, p, i, g, i, out, i, m, i, v, i);
+                } else {
+                    for (int i = mo; i < to; i++) adaBelief(s, p, pd + i, g, gd + i, out, od + i, m, i, v, vd + i);
+                }
+            }
+            case ADAL -> {
+                if (sameIndex) {
+                    for (int i = mo; i < to; i++) adal(s, p, i, g, i, out, i, m, i, v, i);
+                } else {
+                    for (int i = mo; i < to; i++) adal(s, p, pd + i, g, gd + i, out, od + i, m, i, v, vd + i);
+                }
+            }
         }
     }
 
@@ -73,7 +103,7 @@ public final class ScalarStepKernels implements StepKernels {
             if (amsGrad) {
                 MemorySegment.copy(w, JAVA_FLOAT, at, t[5], 0, len);
             }
-            loop(family, s, t[0], t[1], out == null ? null : t[2], t[3], t[4], t[5], 0, 0, 0, 0, 0, 0, len);
+            step(family, s, t[0], 0, t[1], 0, out == null ? null : t[2], 0, t[3], 0, t[4], 0, t[5], 0, len);
             if (out == null) {
                 MemorySegment.copy(t[0], 0, p, JAVA_FLOAT, at, len);
             } else {
@@ -87,109 +117,78 @@ public final class ScalarStepKernels implements StepKernels {
         }
     }
 
-    private static void adam(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
-                             int pd, int gd, int od, int vd, int from, int to) {
-        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
-        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float invSqrtBc2 = s.invSqrtBc2, step = s.stepSize;
-        for (int i = from; i < to; i++) {
-            float pi = p[pd + i];
-            float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(lambda, pi, gi);
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]);
-            m[i] = mi;
-            v[vd + i] = vi;
-            float u = step * (mi / Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps));
-            if (decoupled) u = Math.fma(rate, pi, u);
-            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
-        }
+    // One element of each family. The per-step scalars are read from s in every call; C2 hoists
+    // the loads out of the loop (no store in it reaches an object field).
+
+    private static void adam(StepScalars s, float[] p, int pi, float[] g, int gi, float[] out, int oi,
+                             float[] m, int mi, float[] v, int vi) {
+        float pe = p[pi];
+        float ge = g[gi] * s.gradScale;
+        if (s.coupledDecay) ge = Math.fma(s.weightDecay, pe, ge);
+        float me = Math.fma(s.beta1, m[mi], s.gradCoeff * ge);
+        float ve = Math.fma(s.gradSquareCoeff * ge, ge, s.beta2 * v[vi]);
+        m[mi] = me;
+        v[vi] = ve;
+        finish(s, p, pi, pe, out, oi, s.stepSize * (me / Math.fma((float) Math.sqrt(ve), s.invSqrtBc2, s.eps)));
     }
 
-    private static void amsGrad(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
-                                float[] w, int pd, int gd, int od, int vd, int wd, int from, int to) {
-        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
-        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float invSqrtBc2 = s.invSqrtBc2, step = s.stepSize;
-        for (int i = from; i < to; i++) {
-            float pi = p[pd + i];
-            float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(lambda, pi, gi);
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]);
-            float wi = Math.max(w[wd + i], vi);
-            m[i] = mi;
-            v[vd + i] = vi;
-            w[wd + i] = wi;
-            float u = step * (mi / Math.fma((float) Math.sqrt(wi), invSqrtBc2, eps));
-            if (decoupled) u = Math.fma(rate, pi, u);
-            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
-        }
+    private static void amsGrad(StepScalars s, float[] p, int pi, float[] g, int gi, float[] out, int oi,
+                                float[] m, int mi, float[] v, int vi, float[] w, int wi) {
+        float pe = p[pi];
+        float ge = g[gi] * s.gradScale;
+        if (s.coupledDecay) ge = Math.fma(s.weightDecay, pe, ge);
+        float me = Math.fma(s.beta1, m[mi], s.gradCoeff * ge);
+        float ve = Math.fma(s.gradSquareCoeff * ge, ge, s.beta2 * v[vi]);
+        float we = Math.max(w[wi], ve);
+        m[mi] = me;
+        v[vi] = ve;
+        w[wi] = we;
+        finish(s, p, pi, pe, out, oi, s.stepSize * (me / Math.fma((float) Math.sqrt(we), s.invSqrtBc2, s.eps)));
     }
 
-    private static void eadam(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
-                              int pd, int gd, int od, int vd, int from, int to) {
-        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
-        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float step = s.stepSize;
-        for (int i = from; i < to; i++) {
-            float pi = p[pd + i];
-            float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(lambda, pi, gi);
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]) + eps;
-            m[i] = mi;
-            v[vd + i] = vi;
-            float u = step * (mi / (float) Math.sqrt(vi));
-            if (decoupled) u = Math.fma(rate, pi, u);
-            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
-        }
+    private static void eadam(StepScalars s, float[] p, int pi, float[] g, int gi, float[] out, int oi,
+                              float[] m, int mi, float[] v, int vi) {
+        float pe = p[pi];
+        float ge = g[gi] * s.gradScale;
+        if (s.coupledDecay) ge = Math.fma(s.weightDecay, pe, ge);
+        float me = Math.fma(s.beta1, m[mi], s.gradCoeff * ge);
+        float ve = Math.fma(s.gradSquareCoeff * ge, ge, s.beta2 * v[vi]) + s.eps;
+        m[mi] = me;
+        v[vi] = ve;
+        finish(s, p, pi, pe, out, oi, s.stepSize * (me / (float) Math.sqrt(ve)));
     }
 
-    private static void adaBelief(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
-                                  int pd, int gd, int od, int vd, int from, int to) {
-        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
-        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float invSqrtBc2 = s.invSqrtBc2, step = s.stepSize;
-        for (int i = from; i < to; i++) {
-            float pi = p[pd + i];
-            float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(lambda, pi, gi);
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float di = gi - mi;
-            float vi = Math.fma(c2 * di, di, b2 * v[vd + i]) + eps;
-            m[i] = mi;
-            v[vd + i] = vi;
-            float u = step * (mi / Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps));
-            if (decoupled) u = Math.fma(rate, pi, u);
-            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
-        }
+    private static void adaBelief(StepScalars s, float[] p, int pi, float[] g, int gi, float[] out, int oi,
+                                  float[] m, int mi, float[] v, int vi) {
+        float pe = p[pi];
+        float ge = g[gi] * s.gradScale;
+        if (s.coupledDecay) ge = Math.fma(s.weightDecay, pe, ge);
+        float me = Math.fma(s.beta1, m[mi], s.gradCoeff * ge);
+        float de = ge - me;
+        float ve = Math.fma(s.gradSquareCoeff * de, de, s.beta2 * v[vi]) + s.eps;
+        m[mi] = me;
+        v[vi] = ve;
+        finish(s, p, pi, pe, out, oi, s.stepSize * (me / Math.fma((float) Math.sqrt(ve), s.invSqrtBc2, s.eps)));
     }
 
-    private static void adal(StepScalars s, float[] p, float[] g, float[] out, float[] m, float[] v,
-                             int pd, int gd, int od, int vd, int from, int to) {
-        final float k = s.gradScale, lambda = s.weightDecay, rate = s.decayRate, norm = s.gradNormScale;
-        final boolean coupled = s.coupledDecay, decoupled = s.decoupledDecay, toOut = out != null;
-        final float b1 = s.beta1, c1 = s.gradCoeff, b2 = s.beta2, c2 = s.gradSquareCoeff, eps = s.eps;
-        final float sqrtBc2 = s.sqrtBc2, step = s.stepSize;
-        for (int i = from; i < to; i++) {
-            float pi = p[pd + i];
-            float gi = g[gd + i] * k;
-            if (coupled) gi = Math.fma(lambda, pi, gi);
-            gi = norm * gi;
-            float mi = Math.fma(b1, m[i], c1 * gi);
-            float vi = Math.fma(c2 * gi, gi, b2 * v[vd + i]);
-            m[i] = mi;
-            v[vd + i] = vi;
-            float q = vi == 0f ? 0f : sqrtBc2 / (float) Math.sqrt(vi);
-            float u = step * (mi * (q + eps));
-            if (decoupled) u = Math.fma(rate, pi, u);
-            if (toOut) out[od + i] = u; else p[pd + i] = pi - u;
-        }
+    private static void adal(StepScalars s, float[] p, int pi, float[] g, int gi, float[] out, int oi,
+                             float[] m, int mi, float[] v, int vi) {
+        float pe = p[pi];
+        float ge = g[gi] * s.gradScale;
+        if (s.coupledDecay) ge = Math.fma(s.weightDecay, pe, ge);
+        ge = s.gradNormScale * ge;
+        float me = Math.fma(s.beta1, m[mi], s.gradCoeff * ge);
+        float ve = Math.fma(s.gradSquareCoeff * ge, ge, s.beta2 * v[vi]);
+        m[mi] = me;
+        v[vi] = ve;
+        float q = ve == 0f ? 0f : s.sqrtBc2 / (float) Math.sqrt(ve);
+        finish(s, p, pi, pe, out, oi, s.stepSize * (me * (q + s.eps)));
+    }
+
+    /** The tail every family shares: decoupled decay into {@code u}, then {@code p − u} or the output. */
+    private static void finish(StepScalars s, float[] p, int pi, float pe, float[] out, int oi, float u) {
+        if (s.decoupledDecay) u = Math.fma(s.decayRate, pe, u);
+        if (out != null) out[oi] = u; else p[pi] = pe - u;
     }
 
     /** {@link StepKernels#SKIP_BOUND} times this is 2^128: it overflows exactly for the values out of range. */

@@ -48,7 +48,7 @@ public class CheckpointBenchmark {
         float[] params = new float[size];
         float[] grads = new float[size];
         Optimizers.fill(new SplittableRandom(7), params, grads);
-        Optimizers.step(adam, state, params, grads);
+        adam.step(state, params, grads, Optimizers.step());
         Checkpoint.save(file, adam, state);
     }
 

@@ -1,9 +1,8 @@
 package io.github.fusedopt.jmh;
 
-import io.github.fusedopt.AdamL;
-import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 import io.github.fusedopt.TensorGroup;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,6 +58,8 @@ public class GroupBenchmark {
         return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
     }
 
+    private final Step step = Optimizers.step();
+
     @Setup(Level.Trial)
     public void setUp() {
         String[] parts = shape.split("x");
@@ -70,7 +71,7 @@ public class GroupBenchmark {
         params = new float[tensors][];
         grads = new float[tensors][];
         states = new OptimizerState[tensors];
-        TensorGroup.Builder builder = TensorGroup.builder();
+        TensorGroupBuilder builder = TensorGroup.builder();
         boolean flat = layout.equals("flat");
         float[] flatParams = flat ? new float[tensors * size] : null;
         float[] flatGrads = flat ? new float[tensors * size] : null;
@@ -97,18 +98,11 @@ public class GroupBenchmark {
     @Benchmark
     public void step() {
         if (api.equals("group")) {
-            switch (stepper) {
-                case AdamL adamL -> adamL.step(groupState, Optimizers.LOSS, group);
-                case GradientOptimizer g -> g.step(groupState, group);
-            }
+            stepper.step(groupState, group, step);
             return;
         }
         for (int i = 0; i < states.length; i++) {
-            switch (stepper) {
-                case AdamL adamL -> adamL.step(states[i], Optimizers.LOSS, params[i], offsets[i], grads[i],
-                        offsets[i], size);
-                case GradientOptimizer g -> g.step(states[i], params[i], offsets[i], grads[i], offsets[i], size);
-            }
+            stepper.step(states[i], params[i], offsets[i], grads[i], offsets[i], size, step);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.fusedopt.jmh;
 import io.github.fusedopt.NonFinitePolicy;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 import io.github.fusedopt.StepOutcome;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,6 +39,7 @@ public class NonFiniteBenchmark {
     @Param({"propagate", "skip"})
     public String policy;
 
+    private final Step step = Optimizers.step();
     private Optimizer stepper;
     private OptimizerState state;
     private float[] params;
@@ -55,6 +57,6 @@ public class NonFiniteBenchmark {
 
     @Benchmark
     public StepOutcome step() {
-        return Optimizers.step(stepper, state, params, grads);
+        return stepper.step(state, params, grads, step);
     }
 }

@@ -1,9 +1,8 @@
 package io.github.fusedopt.jmh;
 
-import io.github.fusedopt.AdamL;
-import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,6 +57,8 @@ public class OffHeapBenchmark {
     private MemorySegment paramSegment;
     private MemorySegment gradSegment;
 
+    private final Step step = Optimizers.step();
+
     @Setup(Level.Trial)
     public void setUp() {
         stepper = Optimizers.byName(optimizer);
@@ -92,12 +93,9 @@ public class OffHeapBenchmark {
     @Benchmark
     public void step() {
         if (paramSegment == null) {
-            Optimizers.step(stepper, state, params, grads);
+            stepper.step(state, params, grads, step);
             return;
         }
-        switch (stepper) {
-            case AdamL adamL -> adamL.step(state, Optimizers.LOSS, paramSegment, gradSegment);
-            case GradientOptimizer g -> g.step(state, paramSegment, gradSegment);
-        }
+        stepper.step(state, paramSegment, gradSegment, step);
     }
 }

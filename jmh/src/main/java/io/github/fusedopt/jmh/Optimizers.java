@@ -1,16 +1,12 @@
 package io.github.fusedopt.jmh;
 
-import io.github.fusedopt.AdaBelief;
-import io.github.fusedopt.AdaL;
-import io.github.fusedopt.Adam;
-import io.github.fusedopt.AdamL;
-import io.github.fusedopt.AdamW;
-import io.github.fusedopt.EAdam;
-import io.github.fusedopt.GradientOptimizer;
-import io.github.fusedopt.Optimizer;
-import io.github.fusedopt.OptimizerState;
-import io.github.fusedopt.StepOutcome;
 
+import io.github.fusedopt.Optimizer;
+import io.github.fusedopt.OptimizerKind;
+import io.github.fusedopt.Step;
+
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** The benchmarks' shared set-up: optimizers by name, and gradients of a typical scale. */
@@ -22,24 +18,19 @@ final class Optimizers {
     private Optimizers() {
     }
 
+    /** The optimizer of a short name ({@link OptimizerKind#id()}), with its defaults. */
     static Optimizer byName(String name) {
-        return switch (name) {
-            case "adam" -> Adam.builder().build();
-            case "adamw" -> AdamW.builder().build();
-            case "eadam" -> EAdam.builder().build();
-            case "adabelief" -> AdaBelief.builder().build();
-            case "adaml" -> AdamL.builder().build();
-            case "adal" -> AdaL.builder().build();
-            default -> throw new IllegalArgumentException("optimizer " + name);
-        };
+        return OptimizerKind.of(name).builder().build();
     }
 
-    /** One whole-array step; AdamL gets {@link #LOSS}. */
-    static StepOutcome step(Optimizer optimizer, OptimizerState state, float[] params, float[] grads) {
-        return switch (optimizer) {
-            case AdamL adamL -> adamL.step(state, LOSS, params, grads);
-            case GradientOptimizer g -> g.step(state, params, grads);
-        };
+    /** Every short name, in the table's order. */
+    static List<String> names() {
+        return Arrays.stream(OptimizerKind.values()).map(OptimizerKind::id).toList();
+    }
+
+    /** The arguments of a benchmark's steps: the loss AdamL needs, on the calling thread. */
+    static Step step() {
+        return new Step().loss(LOSS);
     }
 
     /** Fills parameters with N(0, 1) and gradients with N(0, 0.01²). */

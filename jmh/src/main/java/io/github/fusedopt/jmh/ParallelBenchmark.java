@@ -1,9 +1,8 @@
 package io.github.fusedopt.jmh;
 
-import io.github.fusedopt.AdamL;
-import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 import io.github.fusedopt.StepExecutor;
 import io.github.fusedopt.TensorGroup;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,6 +46,8 @@ public class ParallelBenchmark {
     private StepExecutor owner;
     private StepExecutor executor;
 
+    private final Step step = Optimizers.step();
+
     @Setup(Level.Trial)
     public void setUp() {
         stepper = Optimizers.byName(optimizer);
@@ -57,6 +58,7 @@ public class ParallelBenchmark {
         state = stepper.newState(group);
         owner = StepExecutor.create(threads);
         executor = owner.withMinParallelElements(0);
+        step.executor(executor);
     }
 
     @TearDown(Level.Trial)
@@ -66,9 +68,6 @@ public class ParallelBenchmark {
 
     @Benchmark
     public void step() {
-        switch (stepper) {
-            case AdamL adamL -> adamL.step(state, Optimizers.LOSS, group, 1.0, executor);
-            case GradientOptimizer g -> g.step(state, group, 1.0, executor);
-        }
+        stepper.step(state, group, step);
     }
 }

@@ -16,11 +16,12 @@ import java.util.Map;
  *
  * <pre>
  * Report [--quick | --full] [--out=DIR] [--optimizers=adam,adal] [--sizes=4096,16777216]
- *        [--scalar-sizes=4096] [--sections=steps,scale,checks] [--peers]
+ *        [--scalar-sizes=4096] [--sections=steps,forms,scale,checks] [--peers]
  * </pre>
  * See {@link ReportPlan} for what each mode runs. The {@code scale} section runs
  * {@link GroupBenchmark}, {@link ParallelBenchmark} and {@link OffHeapBenchmark} on fixed parameters
- * ({@link ScaleRuns}); the {@code checks} section runs {@link NonFiniteBenchmark} ({@link CheckCost}).
+ * ({@link ScaleRuns}); the {@code forms} section runs {@link FormsBenchmark} ({@link FormsCost}); the
+ * {@code checks} section runs {@link NonFiniteBenchmark} ({@link CheckCost}).
  * {@code --peers} also times ND4J's and Tribuo's Adam, and needs the jar built with {@code -Ppeers}.
  */
 public final class Report {
@@ -73,6 +74,12 @@ public final class Report {
             markdown.append(MarkdownReport.render(summary, plan.command()));
             json.append(JsonReport.render(summary));
             ThroughputChart.write(summary, out.resolve("throughput.png"));
+        }
+        if (plan.sections().contains("forms")) {
+            FormsCost forms = forms(suite, plan.quick(), out);
+            describeRunIfFirst(markdown, plan.command());
+            markdown.append(forms.markdown());
+            Files.writeString(out.resolve("forms.json"), forms.json(suite.measures()));
         }
         if (plan.sections().contains("scale")) {
             ScaleSummary scale = ScaleRuns.run(suite, plan.quick(), out);
@@ -141,6 +148,16 @@ public final class Report {
         }
         return new CheckCost(suite.run("NonFiniteBenchmark", sets, List.of(Suite.VECTOR_MODULE), false,
                 out.resolve("jmh-nonfinite.json")));
+    }
+
+    private static FormsCost forms(Suite suite, boolean quick, Path out) throws IOException, RunnerException {
+        List<Map<String, String[]>> sets = new ArrayList<>();
+        for (String optimizer : quick ? List.of("adam") : List.of("adam", "adaml")) {
+            sets.add(Map.of("optimizer", new String[] {optimizer}, "size", new String[] {"4096"},
+                    "form", FormsBenchmark.FORMS));
+        }
+        return new FormsCost(suite.run("FormsBenchmark", sets, List.of(Suite.VECTOR_MODULE), true,
+                out.resolve("jmh-forms.json")));
     }
 
     private static String[] strings(List<Integer> values) {

@@ -2,6 +2,7 @@ package io.github.fusedopt.jmh;
 
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 import io.github.fusedopt.StepOutcome;
 import io.github.fusedopt.kernel.KernelProvider;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,6 +43,7 @@ public class StepBenchmark {
     @Param({"vector", "scalar"})
     public String impl;
 
+    private final Step step = Optimizers.step();
     private Optimizer stepper;
     private OptimizerState state;
     private float[] params;
@@ -68,6 +70,6 @@ public class StepBenchmark {
 
     @Benchmark
     public StepOutcome step() {
-        return Optimizers.step(stepper, state, params, grads);
+        return stepper.step(state, params, grads, step);
     }
 }

@@ -2,6 +2,7 @@ package io.github.fusedopt.study;
 
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ final class FunctionStudy {
 
     static FunctionRun run(Objective problem, Contender contender, double learningRate, int budget) {
         Optimizer optimizer = contender.build(learningRate);
+        Step step = new Step();
         float[] x = problem.start();
         float[] gradient = new float[x.length];
         OptimizerState state = optimizer.newState(x.length);
@@ -52,7 +54,7 @@ final class FunctionStudy {
                 break;
             }
             // AdamL's loss: the objective here, never below its ℓ_min = 0 (rounding can dip under it).
-            Contender.step(optimizer, state, Math.max(0, value), x, gradient);
+            optimizer.step(state, x, gradient, step.loss(Math.max(0, value)));
             value = problem.evaluate(x, gradient);
         }
         return new FunctionRun(problem.name(), problem.minimum(), contender, learningRate, gaps);

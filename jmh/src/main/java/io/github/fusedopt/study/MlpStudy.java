@@ -2,6 +2,7 @@ package io.github.fusedopt.study;
 
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,13 +67,10 @@ final class MlpStudy {
             order[i] = i;
         }
         Random shuffle = new Random(14);
-        double factor = 1;
+        Step step = new Step();
         for (int epoch = 0; epoch < epochs; epoch++) {
-            if (schedule.factor(epoch, epochs) != factor) {
-                factor = schedule.factor(epoch, epochs);
-                // The state carries over: the same update rule, a new learning rate.
-                optimizer = optimizer.toBuilder().learningRate(learningRate * factor).build();
-            }
+            // The learning rate of this epoch's steps: no rebuilding, nothing allocated.
+            step.learningRate(learningRate * schedule.factor(epoch, epochs));
             shuffle(order, shuffle);
             for (int from = 0; from < order.length; from += BATCH) {
                 int to = Math.min(order.length, from + BATCH);
@@ -85,7 +83,7 @@ final class MlpStudy {
                     batchLoss += Mlp.loss(logit, label);
                     mlp.backward(x, logit, label, 1.0 / (to - from));
                 }
-                Contender.step(optimizer, state, batchLoss / (to - from), mlp.group);
+                optimizer.step(state, mlp.group, step.loss(batchLoss / (to - from)));
             }
             trainLoss[epoch + 1] = meanLoss(mlp, train);
             testAccuracy[epoch + 1] = accuracy(mlp, test);
