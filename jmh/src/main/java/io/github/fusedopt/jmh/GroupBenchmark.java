@@ -4,6 +4,7 @@ import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
 import io.github.fusedopt.Step;
 import io.github.fusedopt.TensorGroup;
+import io.github.fusedopt.TensorGroupBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
