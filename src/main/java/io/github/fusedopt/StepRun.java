@@ -18,7 +18,7 @@ import java.util.ConcurrentModificationException;
  * <p>One instance per state, bound to the step's tensors for the length of one call and reused, so
  * that a single-tensor or serial step allocates nothing. The passes run on the calling thread, or
  * in parallel over a group's chunk plans; both ways run the same kernels on the same elements and
- * add AdaL's chunk sums in the same order, so they give the same bits.
+ * add AdaL's chunk sums in the same order ({@link GradientPass}), so they give the same bits.
  */
 final class StepRun {
 
@@ -33,13 +33,11 @@ final class StepRun {
     private TensorSettings settings;
     private StepExecutor executor;
     private boolean parallel;
-    private double[] norms = new double[1];
-    private double[] unitSums = new double[0];
+    final GradientPass gradients = new GradientPass(this);
     private StepScalars[] workers = new StepScalars[0];
     /** The per-step scalars of each distinct tensor setting; the first is the state's own. */
     private StepScalars[] settingScalars;
     private final StepHyperparameters hyperparameters = new StepHyperparameters();
-    private boolean outOfRange;
     /** An update output without parameters: no weight decay may apply. */
     private boolean paramsAbsent;
 
@@ -125,8 +123,8 @@ final class StepRun {
         Family family = optimizer.family();
         double gradNorm = step.gradL1Norm();
         boolean computedNorms = Double.isNaN(gradNorm);
-        double[] multipliers = family == Family.ADAL ? adalNorms(optimizer, kernels, gradNorm) : null;
-        if (optimizer.skipsNonFinite() && !inRange(kernels, multipliers, computedNorms)) {
+        double[] multipliers = family == Family.ADAL ? gradients.adalNorms(optimizer, kernels, gradNorm) : null;
+        if (optimizer.skipsNonFinite() && !gradients.inRange(kernels, multipliers, computedNorms)) {
             return StepOutcome.SKIPPED;
         }
         double referenceLoss = optimizer.referenceLossFor(state.referenceLoss, step.loss());
@@ -152,115 +150,33 @@ final class StepRun {
     }
 
     /** The scalars tensor {@code i} steps with. */
-    private StepScalars scalarsOf(int i) {
+    StepScalars scalarsOf(int i) {
         return settingScalars[settings.settingOf[i]];
     }
 
     /** A worker's scalars for tensor {@code i}: the template's values are already there with one setting. */
-    private StepScalars workerScalars(StepScalars worker, int i) {
+    StepScalars workerScalars(StepScalars worker, int i) {
         if (settings.count() > 1) {
             worker.copyFrom(scalarsOf(i));
         }
         return worker;
     }
 
-    /** AdaL's factor {@code k_t} of one tensor in the last step that computed it, for tests. */
-    double lastNorm(int tensor) {
-        return norms[tensor];
+    Tensor[] tensors() {
+        return tensors;
     }
 
-    /** AdaL's factor {@code k_t} for each tensor: the given norm, each tensor's own, or the group's. */
-    private double[] adalNorms(Optimizer optimizer, StepKernels kernels, double gradNorm) {
-        int count = tensors.length;
-        if (norms.length < count) {
-            norms = new double[count];
-        }
-        if (!Double.isNaN(gradNorm)) {
-            Arrays.fill(norms, 0, count, gradNorm);
-            return norms;
-        }
-        if (parallel) {
-            parallelNorms(kernels);
-        } else {
-            for (int i = 0; i < count; i++) {
-                norms[i] = tensors[i].gradL1Norm(kernels, scalarsOf(i));
-            }
-        }
-        if (optimizer.normOverGroup()) {
-            double total = 0;
-            for (int i = 0; i < count; i++) {
-                total += norms[i];   // tensor by tensor in group order, from 0
-            }
-            Arrays.fill(norms, 0, count, total);
-        }
-        return norms;
+    boolean parallel() {
+        return parallel;
     }
 
-    /** Chunk sums on the workers, then each tensor's sums added in order, from 0, on the caller. */
-    private void parallelNorms(StepKernels kernels) {
-        ChunkPlan plan = group.normPlan();
-        if (unitSums.length < plan.unitCount()) {
-            unitSums = new double[plan.unitCount()];
-        }
-        double[] sums = unitSums;
-        Tensor[] ts = tensors;
-        ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(), (ws, u) -> {
-            int i = plan.unitTensor[u];
-            sums[u] = ts[i].chunkL1Norm(kernels, workerScalars(ws, i), plan.unitFrom[u],
-                    plan.unitFrom[u] + plan.unitLength[u]);
-        });
-        Arrays.fill(norms, 0, tensors.length, 0.0);
-        for (int u = 0; u < plan.unitCount(); u++) {
-            norms[plan.unitTensor[u]] += sums[u];
-        }
+    ChunkPlan normPlan() {
+        return group.normPlan();
     }
 
-    /**
-     * The skip policy's check of every tensor. A computed {@code ‖g‖₁} bounds every {@code |x|}, so
-     * a tensor whose factor {@code f} has {@code f·f} below the bound needs no look at its elements.
-     */
-    private boolean inRange(StepKernels kernels, double[] multipliers, boolean computed) {
-        if (parallel) {
-            return parallelInRange(kernels, multipliers, computed);
-        }
-        for (int i = 0; i < tensors.length; i++) {
-            StepScalars s = scalarsOf(i);
-            if (multipliers != null) {
-                if (computed && provenInRange(multipliers[i])) {
-                    continue;
-                }
-                s.gradNorm(multipliers[i]);
-            }
-            if (!tensors[i].gradInRange(kernels, s, 0, tensors[i].length())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean parallelInRange(StepKernels kernels, double[] multipliers, boolean computed) {
-        ChunkPlan plan = group.normPlan();
-        Tensor[] ts = tensors;
-        outOfRange = false;
-        ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(), (ws, u) -> {
-            int t = plan.unitTensor[u];
-            StepScalars s = workerScalars(ws, t);
-            if (multipliers != null) {
-                if (computed && provenInRange(multipliers[t])) {
-                    return;
-                }
-                s.gradNorm(multipliers[t]);
-            }
-            if (!ts[t].gradInRange(kernels, s, plan.unitFrom[u], plan.unitFrom[u] + plan.unitLength[u])) {
-                outOfRange = true;   // only ever set; the run's completion publishes it
-            }
-        });
-        return !outOfRange;
-    }
-
-    private static boolean provenInRange(double norm) {
-        float f = (float) norm;
-        return f * f < StepKernels.SKIP_BOUND;
+    /** {@code work} for every unit of {@code plan}, on the step's executor, each worker with its own scalars. */
+    void onWorkers(ChunkPlan plan, ParallelRun.UnitWork work) {
+        ParallelRun.run(executor.executor(), executor.parallelism(), plan, state.scalars, workers(), work);
     }
 
     /** Every tensor's update, with the per-step scalars set; a failure part-way says what was written. */
