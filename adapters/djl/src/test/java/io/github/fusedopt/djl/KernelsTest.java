@@ -1,0 +1,15 @@
+package io.github.fusedopt.djl;
+
+import io.github.fusedopt.KernelInfo;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The build runs these tests with the vector module and without it; each run checks which kernels it got. */
+class KernelsTest {
+
+    @Test
+    void theRunUsesTheKernelsItIsMeantFor() {
+        assertEquals(System.getProperty("fusedopt.test.expectedKernels"), KernelInfo.active().name());
+    }
+}
