@@ -5,6 +5,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 
+import java.io.Serializable;
+
 /**
  * Hands each minibatch's loss to AdamL. DL4J computes the score of the minibatch, then calls
  * {@code onGradientCalculation} on the listeners, then the updaters, all on the training thread;
@@ -15,11 +17,16 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
  * network.addListeners(new MinibatchLoss());
  * }</pre>
  *
+ * <p>It holds nothing itself, so it serializes (Spark ships a network's listeners to its workers),
+ * and each worker thread keeps its own loss.
+ *
  * <p>The score is DL4J's {@code model.score()}: the minibatch's mean loss plus the
  * regularization terms of the configuration, if any. Listeners are not saved with a network;
  * add it again after a restore.
  */
-public final class MinibatchLoss extends BaseTrainingListener {
+public final class MinibatchLoss extends BaseTrainingListener implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private record Loss(double value, int iteration) {
     }

@@ -14,8 +14,12 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -114,6 +118,18 @@ class Dl4jTrainingTest {
                     updater + ": parameters after 120 + 80 iterations equal 200 straight");
             assertArrayEquals(straight.getUpdater().getStateViewArray().toFloatVector(),
                     restored.getUpdater().getStateViewArray().toFloatVector(), updater + ": updater state");
+        }
+    }
+
+    /** Spark ships a network's listeners to its workers. */
+    @Test
+    void theLossListenerSerializes() throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(new MinibatchLoss());
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertInstanceOf(MinibatchLoss.class, in.readObject());
         }
     }
 
