@@ -3,6 +3,7 @@ package io.github.fusedopt.djl;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
 import io.github.fusedopt.Optimizer;
@@ -10,6 +11,9 @@ import io.github.fusedopt.OptimizerKind;
 import io.github.fusedopt.OptimizerState;
 import io.github.fusedopt.Step;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -43,6 +47,9 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
     private final Map<String, Map<Device, OptimizerState>> states = new ConcurrentHashMap<>();
     private final Step step = new Step();
     private volatile double loss = Double.NaN;
+    /** Updates made before {@link #loadState}: DJL's own count starts again at the restored optimizer. */
+    private volatile int updatesBefore;
+    private volatile int lastUpdateCount;
 
     private FusedOptimizer(Builder builder) {
         super(builder);
@@ -96,6 +103,49 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
         return byDevice == null ? null : byDevice.get(device);
     }
 
+    /**
+     * Writes the state of every parameter of {@code block} in DJL's own {@link ai.djl.ndarray.NDList} encoding:
+     * each slot as an array named {@code <parameter>/<slot>}, AdamL's reference loss, and the
+     * update count. With the parameters DJL saves ({@code Model.save}), it lets a run resume as if
+     * uninterrupted: see {@link #loadState}.
+     *
+     * @param block the model's block, whose parameters name the states
+     * @param out where to write; not closed
+     * @throws IOException if writing fails
+     * @throws IllegalStateException if a parameter has no state yet (save after the first step)
+     */
+    public void saveState(Block block, OutputStream out) throws IOException {
+        StateFile.save(this, block, out);
+    }
+
+    /**
+     * Reads what {@link #saveState} wrote into this optimizer, for {@code block}'s parameters as the
+     * restored model names them, on each parameter's device; the update count continues from the
+     * saved one (do not also set {@code optBeginNumUpdate}). Nothing changes unless the whole file
+     * reads and fits the block.
+     *
+     * @param block the restored model's block
+     * @param in what {@link #saveState} wrote; not closed
+     * @throws IOException if reading fails or the content does not fit this optimizer and block
+     */
+    public void loadState(Block block, InputStream in) throws IOException {
+        StateFile.load(this, block, in);
+    }
+
+    int updatesSoFar() {
+        return updatesBefore + lastUpdateCount;
+    }
+
+    void restore(Map<String, Map<Device, OptimizerState>> restored, int updates) {
+        states.clear();
+        states.putAll(restored);
+        updatesBefore = updates;
+    }
+
+    Map<String, Map<Device, OptimizerState>> states() {
+        return states;
+    }
+
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         if (weight.getDataType() != DataType.FLOAT32 || grad.getDataType() != DataType.FLOAT32) {
@@ -110,7 +160,7 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
         if (optimizer.kind() == OptimizerKind.ADAML && Double.isNaN(loss)) {
             throw new IllegalStateException("AdamL needs the minibatch loss: call loss(value) before trainer.step()");
         }
-        int t = updateCount(parameterId);
+        int t = updateCount(parameterId) + updatesBefore;
         OptimizerState state = states.computeIfAbsent(parameterId, id -> new ConcurrentHashMap<>())
                 .computeIfAbsent(weight.getDevice(), device -> optimizer.newState(size));
         synchronized (state) {
@@ -121,6 +171,7 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
                 step.loss(loss);
             }
             state.setStep(t - 1L);
+            lastUpdateCount = t - updatesBefore;
             stepInPlace(state, weight, grad);
             zeroGradient(weight);
         }

@@ -35,43 +35,54 @@ final class DjlNetworks {
     private DjlNetworks() {
     }
 
-    /** The losses of {@code iterations} minibatch steps with {@code optimizer}; {@code lossSink} sees each before the step. */
-    static double[] train(Optimizer optimizer, int iterations, DoubleConsumer lossSink) {
-        Engine.getInstance().setRandomSeed(42);
-        SequentialBlock block = new SequentialBlock()
+    static SequentialBlock block() {
+        return new SequentialBlock()
                 .add(Linear.builder().setUnits(32).build()).add(Activation::tanh)
                 .add(Linear.builder().setUnits(32).build()).add(Activation::tanh)
                 .add(Linear.builder().setUnits(CLASSES).build());
+    }
+
+    static DefaultTrainingConfig config(Optimizer optimizer) {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optInitializer(new NormalInitializer(0.3f), ai.djl.nn.Parameter.Type.WEIGHT)
+                .optDevices(new Device[] {Device.cpu()})
+                .optOptimizer(optimizer);
+    }
+
+    /** The losses of {@code iterations} minibatch steps with {@code optimizer}; {@code lossSink} sees each before the step. */
+    static double[] train(Optimizer optimizer, int iterations, DoubleConsumer lossSink) {
+        Engine.getInstance().setRandomSeed(42);
         double[] losses = new double[iterations];
         try (Model model = Model.newInstance("mlp", Device.cpu())) {
-            model.setBlock(block);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optInitializer(new NormalInitializer(0.3f), ai.djl.nn.Parameter.Type.WEIGHT)
-                    .optDevices(new Device[] {Device.cpu()})
-                    .optOptimizer(optimizer);
-            try (Trainer trainer = model.newTrainer(config)) {
+            model.setBlock(block());
+            try (Trainer trainer = model.newTrainer(config(optimizer))) {
                 trainer.initialize(new Shape(BATCH, FEATURES));
-                NDManager manager = trainer.getManager();
-                float[][] xs = new float[BATCHES][];
-                float[][] ys = new float[BATCHES][];
-                data(xs, ys);
-                for (int i = 0; i < iterations; i++) {
-                    try (NDManager step = manager.newSubManager()) {
-                        NDArray x = step.create(xs[i % BATCHES], new Shape(BATCH, FEATURES));
-                        NDArray y = step.create(ys[i % BATCHES], new Shape(BATCH, 1));
-                        try (GradientCollector collector = trainer.newGradientCollector()) {
-                            NDList predictions = trainer.forward(new NDList(x));
-                            NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
-                            collector.backward(loss);
-                            losses[i] = loss.getFloat();
-                        }
-                        lossSink.accept(losses[i]);
-                        trainer.step();
-                    }
-                }
+                steps(trainer, 0, iterations, losses, lossSink);
             }
         }
         return losses;
+    }
+
+    /** Minibatch steps {@code from} to {@code to} (exclusive), cycling through the data; losses by step. */
+    static void steps(Trainer trainer, int from, int to, double[] losses, DoubleConsumer lossSink) {
+        float[][] xs = new float[BATCHES][];
+        float[][] ys = new float[BATCHES][];
+        data(xs, ys);
+        NDManager manager = trainer.getManager();
+        for (int i = from; i < to; i++) {
+            try (NDManager step = manager.newSubManager()) {
+                NDArray x = step.create(xs[i % BATCHES], new Shape(BATCH, FEATURES));
+                NDArray y = step.create(ys[i % BATCHES], new Shape(BATCH, 1));
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDList predictions = trainer.forward(new NDList(x));
+                    NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
+                    collector.backward(loss);
+                    losses[i] = loss.getFloat();
+                }
+                lossSink.accept(losses[i]);
+                trainer.step();
+            }
+        }
     }
 
     private static void data(float[][] xs, float[][] ys) {
