@@ -4,6 +4,7 @@ import ai.djl.training.tracker.Tracker;
 import io.github.fusedopt.AdaL;
 import io.github.fusedopt.Adam;
 import io.github.fusedopt.AdamL;
+import io.github.fusedopt.adapters.testing.AdapterAsserts;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,12 +52,6 @@ class DjlTrainingTest {
     }
 
     private static void assertCurvesAgree(double[] theirs, double[] ours) {
-        double worst = 0;
-        for (int i = 0; i < theirs.length; i++) {
-            worst = Math.max(worst, Math.abs(theirs[i] - ours[i]) / Math.abs(theirs[i]));
-        }
-        System.out.printf("DJL loss curves: worst relative difference %.3g over %d iterations (first %.6f, last %.6f vs %.6f)%n",
-                worst, theirs.length, theirs[0], theirs[theirs.length - 1], ours[ours.length - 1]);
-        assertTrue(worst <= CURVE_TOLERANCE, "worst relative difference " + worst);
+        AdapterAsserts.assertCurvesAgree(theirs, ours, CURVE_TOLERANCE, "DJL loss curves");
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static io.github.fusedopt.adapters.testing.AdapterAsserts.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,19 +59,11 @@ class FusedOptimizerTest {
                     state.setStep(t - 1);
                     optimizer.step(state, reference, grads,
                             step.loss(loss).learningRate(tracker.getNewValue("w", t)));
-                    assertArrayEquals(bits(reference), bits(weight.toFloatArray()), optimizer + ", update " + t);
+                    assertSameBits(reference, weight.toFloatArray(), optimizer + ", update " + t);
                     assertArrayEquals(new float[n], weight.getGradient().toFloatArray(), "the gradient is zeroed");
                 }
             }
         }
-    }
-
-    private static int[] bits(float[] values) {
-        int[] bits = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bits[i] = Float.floatToRawIntBits(values[i]);
-        }
-        return bits;
     }
 
     @Test

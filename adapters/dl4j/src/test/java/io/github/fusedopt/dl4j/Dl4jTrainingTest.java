@@ -6,6 +6,7 @@ import io.github.fusedopt.AdamL;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import io.github.fusedopt.adapters.testing.AdapterAsserts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -134,12 +135,6 @@ class Dl4jTrainingTest {
     }
 
     private static void assertCurvesAgree(double[] theirs, double[] ours) {
-        double worst = 0;
-        for (int i = 0; i < theirs.length; i++) {
-            worst = Math.max(worst, Math.abs(theirs[i] - ours[i]) / Math.abs(theirs[i]));
-        }
-        System.out.printf("loss curves: worst relative difference %.3g over %d iterations (first %.6f, last %.6f vs %.6f)%n",
-                worst, theirs.length, theirs[0], theirs[theirs.length - 1], ours[ours.length - 1]);
-        assertTrue(worst <= CURVE_TOLERANCE, "worst relative difference " + worst);
+        AdapterAsserts.assertCurvesAgree(theirs, ours, CURVE_TOLERANCE, "loss curves");
     }
 }

@@ -21,6 +21,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static io.github.fusedopt.adapters.testing.AdapterAsserts.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,25 +75,17 @@ class FusedGradientUpdaterTest {
             state.setStep(iteration);
             reference.update(state, null, 0, grads, 0, expected, 0, n,
                     step.loss(loss).learningRate(SCHEDULE.valueAt(iteration, 0)));
-            assertArrayEquals(bits(expected), bits(gradView.toFloatVector()), optimizer + " iteration " + iteration);
+            assertSameBits(expected, gradView.toFloatVector(), optimizer + " iteration " + iteration);
             for (int k = 0; k < reference.stateSlots(); k++) {
                 float[] slot = new float[n];
                 state.slot(0, k).get(slot);
                 float[] viewSlot = stateView.get(NDArrayIndex.point(0), NDArrayIndex.interval((long) k * n,
                         (long) (k + 1) * n)).toFloatVector();
-                assertArrayEquals(bits(slot), bits(viewSlot), optimizer + " slot " + k);
+                assertSameBits(slot, viewSlot, optimizer + " slot " + k);
             }
         }
         assertEquals(0f, stateWhole.getFloat(0, 0), "nothing written before the view");
         assertEquals(0f, stateWhole.getFloat(0, stateSize + 4), "nothing written after the view");
-    }
-
-    private static int[] bits(float[] values) {
-        int[] bits = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bits[i] = Float.floatToRawIntBits(values[i]);
-        }
-        return bits;
     }
 
     @Test
