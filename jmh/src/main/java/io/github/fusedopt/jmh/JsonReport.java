@@ -35,6 +35,14 @@ final class JsonReport {
         array(out, "bandwidth", summary.sizes(), size -> "{\"size\": " + size
                 + ", \"bytesPerSecond\": " + number(summary.bandwidthBytesPerSecond(size)) + "}");
         out.append(",\n");
+        CCeiling ceiling = summary.ceiling();
+        out.append("  \"ceiling\": {\"compiler\": ").append(ceiling.compiler() == null ? "null" : string(ceiling.compiler()))
+                .append(", \"unavailable\": ").append(ceiling.unavailable() == null ? "null" : string(ceiling.unavailable()))
+                .append(",\n");
+        array(out, "points", ceiling.points(), point -> "{\"size\": " + point.size()
+                + ", \"offsetBytes\": " + point.offsetFloats() * Float.BYTES
+                + ", \"elementsPerSecond\": " + number(point.elementsPerSecond()) + "}");
+        out.append("},\n");
         array(out, "peers", summary.peers(), peer -> "{\"peer\": " + string(peer.params().get("peer"))
                 + ", \"size\": " + peer.size() + ", \"elementsPerSecond\": " + number(peer.elementsPerSecond()) + "}");
         out.append(",\n");

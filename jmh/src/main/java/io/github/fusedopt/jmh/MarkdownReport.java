@@ -28,6 +28,8 @@ final class MarkdownReport {
                             : String.format(Locale.ROOT, "%.2f", row.bytesAllocatedPerOp())));
         }
 
+        out.append(summary.ceiling().markdown(summary));
+
         if (!summary.trulyScalar().isEmpty()) {
             out.append("\nTruly scalar (`impl=scalar`, `-XX:-UseSuperWord`):\n\n");
             out.append("| optimizer | size | truly scalar G elem/s | vector / truly scalar |\n|---|---:|---:|---:|\n");

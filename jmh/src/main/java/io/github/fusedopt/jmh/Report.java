@@ -127,7 +127,9 @@ public final class Report {
                     List.of(Map.of("peer", new String[] {"nd4j", "tribuo"}, "size", strings(sizes))),
                     List.of(), false, out.resolve("jmh-peers.json"));
         }
-        return new Summary(Machine.current(), suite, optimizers, sizes, steps, trulyScalar, bandwidth, peers);
+        CCeiling ceiling = CCeiling.measure(Path.of("ceiling", "adam_ceiling.c"), Files.createDirectories(
+                out.resolve("ceiling")), sizes, plan.quick() ? 20_000_000L : 1_000_000_000L);
+        return new Summary(Machine.current(), suite, optimizers, sizes, steps, trulyScalar, bandwidth, peers, ceiling);
     }
 
     /** A section without the steps section before it still names the machine and the command. */

@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param trulyScalar {@code StepBenchmark} with {@code impl=scalar} under {@code -XX:-UseSuperWord}
  * @param bandwidth {@code BandwidthBenchmark}
  * @param peers {@code PeerBenchmark}, empty unless asked for
+ * @param ceiling the C ceiling of Adam at the same sizes, measured in the same run
  */
 record Summary(Machine machine, Suite suite, List<String> optimizers, List<Integer> sizes,
                List<Measurement> steps, List<Measurement> trulyScalar, List<Measurement> bandwidth,
-               List<Measurement> peers) {
+               List<Measurement> peers, CCeiling ceiling) {
 
     /** The size of the bandwidth target: the largest default size, well outside the caches. */
     static final int DRAM_SIZE = 16_777_216;

@@ -69,7 +69,8 @@ class SummaryTest {
 
     private static Summary summary(List<String> optimizers, List<Integer> sizes, List<Measurement> steps,
                                    List<Measurement> bandwidth) {
-        return new Summary(MACHINE, Suite.quick(), optimizers, sizes, steps, List.of(), bandwidth, List.of());
+        return new Summary(MACHINE, Suite.quick(), optimizers, sizes, steps, List.of(), bandwidth, List.of(),
+                CCeiling.none("not measured in this test"));
     }
 
     private static Measurement step(String optimizer, int size, String impl, double opsPerSecond, double bytesPerOp) {
