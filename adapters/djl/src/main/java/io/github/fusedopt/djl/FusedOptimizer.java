@@ -148,6 +148,9 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
 
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
+        Objects.requireNonNull(parameterId, "parameterId");
+        Objects.requireNonNull(weight, "weight");
+        Objects.requireNonNull(grad, "grad");
         if (weight.getDataType() != DataType.FLOAT32 || grad.getDataType() != DataType.FLOAT32) {
             throw new IllegalArgumentException("parameter " + parameterId + " is " + weight.getDataType()
                     + " with a " + grad.getDataType() + " gradient; fusedopt steps FLOAT32 parameters");
@@ -196,6 +199,9 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
      * gradient is cleared (DJL's parameter server passes a duplicate).
      */
     private static void zeroGradient(NDArray weight) {
+        if (!weight.hasGradient()) {
+            return;   // a weight stepped outside a trainer, with a gradient of the caller's own
+        }
         try (NDArray gradient = weight.getGradient()) {   // closes this handle only, not the gradient
             ByteBuffer memory = gradient.toByteBuffer(true);
             if (memory.isDirect() && !memory.isReadOnly()) {

@@ -76,6 +76,23 @@ class FusedOptimizerTest {
             assertTrue(e.getMessage().contains("loss"), e.getMessage());
             assertArrayEquals(new float[] {1, 2}, weight.toFloatArray());
         }
+        FusedOptimizer adam = FusedOptimizer.builder(Adam.builder().build()).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray weight = manager.create(new float[] {1, 2});
+            NDArray grad = manager.create(new float[] {0.5f, 0.5f});
+            assertThrows(NullPointerException.class, () -> adam.update(null, weight, grad));
+            assertThrows(NullPointerException.class, () -> adam.update("w", null, grad));
+            assertThrows(NullPointerException.class, () -> adam.update("w", weight, null));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> adam.update("w", weight, manager.create(new float[] {1, 2, 3})));
+            assertTrue(e.getMessage().contains("gradients"), e.getMessage());
+            IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                    () -> adam.update("w", manager.create(new double[] {1, 2}), grad));
+            assertTrue(type.getMessage().contains("FLOAT32"), type.getMessage());
+            assertArrayEquals(new float[] {1, 2}, weight.toFloatArray());
+            adam.update("w", weight, grad);                    // a weight without a gradient of its own
+            assertTrue(weight.toFloatArray()[0] < 1, "stepped");
+        }
         assertThrows(IllegalArgumentException.class,
                 () -> FusedOptimizer.builder(Adam.builder().build()).optClipGrad(1f).build());
         assertThrows(IllegalArgumentException.class,

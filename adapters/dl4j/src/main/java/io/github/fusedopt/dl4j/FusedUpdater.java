@@ -92,12 +92,19 @@ public final class FusedUpdater implements IUpdater {
         return updater;
     }
 
-    /** {@return the fusedopt optimizer this updater steps with, at its constant learning rate} */
+    /**
+     * {@return the fusedopt optimizer this updater steps with, at its constant learning rate (or its
+     * default, while DL4J's learning rate is not a positive number, as with a schedule)}
+     */
     public Optimizer optimizer() {
         Optimizer o = optimizer;
         if (o == null) {
             Map<String, String> values = new TreeMap<>(hyperparameters);
-            values.put("learningRate", Double.toString(learningRate));
+            if (learningRate > 0 && Double.isFinite(learningRate)) {
+                // DL4J sets NaN with a schedule; then the optimizer keeps its default, and each step
+                // takes the schedule's value anyway.
+                values.put("learningRate", Double.toString(learningRate));
+            }
             o = Optimizer.of(values);
             optimizer = o;
         }

@@ -110,6 +110,31 @@ class FusedGradientUpdaterTest {
     }
 
     @Test
+    void dl4jsLearningRateChangesTakeEffectAndBadOnesChangeNothing() {
+        FusedUpdater config = FusedUpdater.of(Adam.builder().build());
+        INDArray view = Nd4j.zeros(DataType.FLOAT, 1, config.stateSize(4));
+        GradientUpdater<?> updater = config.instantiate(view, true);
+        config.setLrAndSchedule(Double.NaN, SCHEDULE);          // as network.setLearningRate(schedule) does
+        assertEquals(SCHEDULE.valueAt(3, 0), config.getLearningRate(3, 0));
+        assertEquals(2 * 4 + 0, config.stateSize(4), "still sized");
+        INDArray grads = Nd4j.createFromArray(new float[] {1, 2, 3, 4}).reshape(1, 4);
+        updater.applyUpdater(grads, 0, 0);
+        config.setLrAndSchedule(-1, null);
+        INDArray more = Nd4j.createFromArray(new float[] {1, 2, 3, 4}).reshape(1, 4);
+        float[] state = view.toFloatVector();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> updater.applyUpdater(more, 1, 0));
+        assertTrue(e.getMessage().contains("learningRate"), e.getMessage());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, more.toFloatVector());
+        assertArrayEquals(state, view.toFloatVector());
+        assertThrows(IllegalArgumentException.class, () -> updater.applyUpdater(more, -1, 0));
+        assertArrayEquals(state, view.toFloatVector());
+        config.setLrAndSchedule(1e-3, null);
+        assertThrows(IllegalArgumentException.class, () -> updater.applyUpdater(
+                Nd4j.createFromArray(new float[] {1, 2, 3}).reshape(1, 3), 1, 0));
+        assertArrayEquals(state, view.toFloatVector());
+    }
+
+    @Test
     void doubleNetworksAreRefusedByName() {
         FusedUpdater config = FusedUpdater.of(Adam.builder().build());
         INDArray view = Nd4j.zeros(DataType.DOUBLE, 1, config.stateSize(4));
