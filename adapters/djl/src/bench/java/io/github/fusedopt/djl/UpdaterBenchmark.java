@@ -8,6 +8,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.fusedopt.Adam;
+import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.Step;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,6 +22,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +42,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 2, jvmArgsAppend = {"-Xmx6g", "--add-modules=jdk.incubator.vector", "-Dai.djl.offline=true"})
 public class UpdaterBenchmark {
 
-    @Param({"fusedopt", "djl"})
+    /** {@code fusedopt-kernel}: fusedopt's step on the same memory, called directly, without DJL's update. */
+    @Param({"fusedopt", "djl", "fusedopt-kernel"})
     public String optimizer;
 
     @Param({"1048576", "16777216"})
@@ -51,12 +55,17 @@ public class UpdaterBenchmark {
     private NDArray grad;
     private ByteBuffer gradMemory;
     private float[] gradient;
+    private io.github.fusedopt.Optimizer kernelOnly;
+    private OptimizerState kernelState;
+    private MemorySegment weightMemory;
+    private MemorySegment gradMemorySegment;
+    private final Step kernelStep = new Step();
 
     @Setup(Level.Trial)
     public void setUp() {
         manager = NDManager.newBaseManager();
         djlOptimizer = switch (optimizer) {
-            case "fusedopt" -> FusedOptimizer.builder(Adam.builder().learningRate(1e-3).build()).build();
+            case "fusedopt", "fusedopt-kernel" -> FusedOptimizer.builder(Adam.builder().learningRate(1e-3).build()).build();
             case "djl" -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
             default -> throw new IllegalArgumentException(optimizer);
         };
@@ -72,6 +81,12 @@ public class UpdaterBenchmark {
         if (!gradMemory.isDirect()) {
             throw new IllegalStateException("the engine gives no direct buffer of the gradient");
         }
+        if (optimizer.equals("fusedopt-kernel")) {
+            kernelOnly = Adam.builder().learningRate(1e-3).build();
+            kernelState = kernelOnly.newState(size);
+            weightMemory = MemorySegment.ofBuffer(weight.toByteBuffer(true));
+            gradMemorySegment = MemorySegment.ofBuffer(gradMemory);
+        }
     }
 
     @Setup(Level.Invocation)
@@ -81,7 +96,11 @@ public class UpdaterBenchmark {
 
     @Benchmark
     public NDArray update() {
-        djlOptimizer.update("w", weight, grad);
+        if (kernelOnly != null) {
+            kernelOnly.step(kernelState, weightMemory, gradMemorySegment, kernelStep);
+        } else {
+            djlOptimizer.update("w", weight, grad);
+        }
         return weight;
     }
 
