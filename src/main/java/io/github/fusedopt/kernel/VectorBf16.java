@@ -1,0 +1,68 @@
+package io.github.fusedopt.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Bf16} in vectors: the same integers, lane by lane, so that vector and scalar kernels store
+ * the same bits. Floats fill a {@link VectorStepKernels#SPECIES} vector; their bf16 halves fill a
+ * short vector of half its width, with as many lanes.
+ */
+final class VectorBf16 {
+
+    static final VectorSpecies<Float> FLOATS = VectorStepKernels.SPECIES;
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class,
+            VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
+    private static final int LANES = FLOATS.length();
+    private static final IntVector LANE_INDEX = IntVector.zero(INTS).addIndex(1);
+
+    private VectorBf16() {
+    }
+
+    /** {@link Bf16#randomBits} of indices {@code base, base + 1, ...}. */
+    static IntVector randomBits(int key, int base) {
+        IntVector x = LANE_INDEX.add(base).mul(0x9E3779B9).add(key);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x21F0AAAD);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x735A2D97);
+        return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15));
+    }
+
+    /** {@link Bf16#round}, lane by lane. */
+    static ShortVector round(FloatVector x, IntVector random) {
+        IntVector bits = x.reinterpretAsInts();
+        VectorMask<Integer> nan = bits.lanewise(VectorOperators.AND, 0x7FFF_FFFF).compare(VectorOperators.GT, 0x7F80_0000);
+        IntVector rounded = bits.add(random.lanewise(VectorOperators.AND, 0xFFFF)).lanewise(VectorOperators.LSHR, 16);
+        IntVector quiet = bits.lanewise(VectorOperators.LSHR, 16).lanewise(VectorOperators.OR, Bf16.QUIET_BIT);
+        return (ShortVector) rounded.blend(quiet, nan).convertShape(VectorOperators.I2S, SHORTS, 0);
+    }
+
+    /** {@link Bf16#widen}, lane by lane. */
+    static FloatVector widen(ShortVector bf16) {
+        IntVector wide = (IntVector) bf16.convertShape(VectorOperators.S2I, INTS, 0);
+        return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** As {@link Bf16#round(float[], int, short[], int, int, int, int)}. */
+    static void round(float[] x, int xo, short[] out, int oo, int n, int key, int indexBase) {
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += LANES) {
+            round(FloatVector.fromArray(FLOATS, x, xo + i), randomBits(key, indexBase + i)).intoArray(out, oo + i);
+        }
+        Bf16.round(x, xo + bound, out, oo + bound, n - bound, key, indexBase + bound);
+    }
+
+    /** As {@link Bf16#widen(short[], int, float[], int, int)}. */
+    static void widen(short[] in, int io, float[] out, int oo, int n) {
+        int bound = FLOATS.loopBound(n);
+        for (int i = 0; i < bound; i += LANES) {
+            widen(ShortVector.fromArray(SHORTS, in, io + i)).intoArray(out, oo + i);
+        }
+        Bf16.widen(in, io + bound, out, oo + bound, n - bound);
+    }
+}
