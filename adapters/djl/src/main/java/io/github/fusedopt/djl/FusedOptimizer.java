@@ -49,7 +49,6 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
     private volatile double loss = Double.NaN;
     /** Updates made before {@link #loadState}: DJL's own count starts again at the restored optimizer. */
     private volatile int updatesBefore;
-    private volatile int lastUpdateCount;
 
     private FusedOptimizer(Builder builder) {
         super(builder);
@@ -132,8 +131,15 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
         StateFile.load(this, block, in);
     }
 
+    /** The updates applied so far: every state's counter is the last update it took. */
     int updatesSoFar() {
-        return updatesBefore + lastUpdateCount;
+        long most = updatesBefore;
+        for (Map<Device, OptimizerState> byDevice : states.values()) {
+            for (OptimizerState state : byDevice.values()) {
+                most = Math.max(most, state.step());
+            }
+        }
+        return Math.toIntExact(most);
     }
 
     void restore(Map<String, Map<Device, OptimizerState>> restored, int updates) {
@@ -174,7 +180,6 @@ public final class FusedOptimizer extends ai.djl.training.optimizer.Optimizer {
                 step.loss(loss);
             }
             state.setStep(t - 1L);
-            lastUpdateCount = t - updatesBefore;
             stepInPlace(state, weight, grad);
             zeroGradient(weight);
         }

@@ -33,6 +33,8 @@ final class FusedGradientUpdater implements GradientUpdater<FusedUpdater> {
     private INDArray stateView;
     private MemorySegment stateMemory;
     private OptimizerState state;
+    /** Where AdamL's reference loss sits in the view, in floats: right after the slots. */
+    private long referenceLossIndex;
 
     FusedGradientUpdater(FusedUpdater config) {
         this.config = config;
@@ -60,12 +62,15 @@ final class FusedGradientUpdater implements GradientUpdater<FusedUpdater> {
         if (state == null) {
             long slotFloats = (long) optimizer.stateSlots() * length;
             long extra = stateMemory.byteSize() / Float.BYTES - slotFloats;
-            if (extra != (config.keepsReferenceLoss() ? 2 : 0) && !(config.keepsReferenceLoss() && extra >= 2)) {
+            // A block's view holds each of its parameters' reference-loss pair; the first pair is used.
+            boolean fits = config.keepsReferenceLoss() ? extra >= 2 : extra == 0;
+            if (!fits) {
                 throw new IllegalStateException("the updater state view holds " + stateMemory.byteSize() / Float.BYTES
                         + " floats, not the " + optimizer.stateSlots() + " × " + length + " that " + config
                         + " needs for a gradient of " + length);
             }
             state = optimizer.newState(length, StateStorage.of(stateMemory.asSlice(0, slotFloats * Float.BYTES)));
+            referenceLossIndex = slotFloats;
         }
         return state;
     }
@@ -80,7 +85,7 @@ final class FusedGradientUpdater implements GradientUpdater<FusedUpdater> {
         step.learningRate(config.getLearningRate(iteration, epoch));
         if (config.keepsReferenceLoss()) {
             step.loss(MinibatchLoss.lossAt(iteration));
-            double referenceLoss = readReferenceLoss(s.size(0) * (long) optimizer.stateSlots());
+            double referenceLoss = readReferenceLoss(referenceLossIndex);
             if (!Double.isNaN(referenceLoss)) {
                 s.setReferenceLoss(referenceLoss);
             }
@@ -88,7 +93,7 @@ final class FusedGradientUpdater implements GradientUpdater<FusedUpdater> {
         s.setStep(iteration);
         optimizer.update(s, null, grads, grads, step);
         if (config.keepsReferenceLoss()) {
-            writeReferenceLoss(s.size(0) * (long) optimizer.stateSlots(), s.referenceLoss().orElse(Double.NaN));
+            writeReferenceLoss(referenceLossIndex, s.referenceLoss().orElse(Double.NaN));
         }
     }
 
