@@ -118,7 +118,8 @@ public final class Checkpoint {
     /**
      * Writes every tensor's slots as {@code .npy} files into {@code directory}:
      * {@code m_<i>.npy} and {@code v_<i>.npy} for tensor {@code i} (AdaBelief's {@code s} in
-     * {@code v}), and {@code vmax_<i>.npy} with AMSGrad. {@code numpy.load} reads them as one-dimensional {@code float32} arrays. The set
+     * {@code v}), and {@code vmax_<i>.npy} with AMSGrad. {@code numpy.load} reads them as one-dimensional {@code float32}
+     * arrays (bf16 slots widened exactly). The set
      * is written all or nothing: if a file cannot be written, every file keeps its old content.
      *
      * @param directory an existing directory
@@ -139,7 +140,8 @@ public final class Checkpoint {
             Moments moments = state.moments[i];
             for (int k = 0; k < state.slotCount(); k++) {
                 MemorySegment slot = moments.segment(k);
-                files.put(SLOT_FILES[k] + "_" + i + ".npy", out -> NpyWriter.write(out, slot));
+                files.put(SLOT_FILES[k] + "_" + i + ".npy", moments.format() == StateFormat.BF16
+                        ? out -> NpyWriter.writeWidenedBf16(out, slot) : out -> NpyWriter.write(out, slot));
             }
         }
         files.keySet().forEach(name -> written.add(directory.resolve(name)));

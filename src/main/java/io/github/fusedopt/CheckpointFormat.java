@@ -10,16 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * Version 1 of the checkpoint format: the writer, the layout's constants, and the rule of what a
- * checkpoint may hold. The layout is documented, field by field, in {@code docs/checkpoints.md};
+ * The checkpoint format, version 2 (version 1 lacks the slot block and holds float slots only):
+ * the writer, the layout's constants, and the rule of what a checkpoint may hold. The layout is documented, field by field, in {@code docs/checkpoints.md};
  * {@link CheckpointReader} reads it.
  */
 final class CheckpointFormat {
 
     static final byte[] MAGIC = {(byte) 0x89, 'F', 'O', 'P', 'T', '\r', '\n', 0x1A};
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The version before slot formats: float slots, no rounding seed. */
+    static final int FLOAT_ONLY_VERSION = 1;
     static final int PREFIX = 16;
     static final int COUNTERS = 20;
+    /** Version 2's slot block after the counters: the rounding seed and the slot count, then a code per slot. */
+    static final int SLOT_BLOCK = 12;
     static final int CHECKSUM = 4;
     /** The longest hyperparameter text a reader accepts; the text a save writes is a few hundred bytes. */
     static final int MAX_TEXT = 1 << 16;
@@ -30,10 +34,15 @@ final class CheckpointFormat {
     static void write(FileChannel out, Optimizer optimizer, OptimizerState state) throws IOException {
         byte[] text = HyperparameterText.encode(optimizer).getBytes(StandardCharsets.UTF_8);
         int tensors = state.tensorCount();
-        ByteBuffer head = ByteBuffer.allocate(PREFIX + text.length + COUNTERS + 4 * tensors)
+        int slots = state.slotCount();
+        ByteBuffer head = ByteBuffer.allocate(PREFIX + text.length + COUNTERS + SLOT_BLOCK + slots + 4 * tensors)
                 .order(ByteOrder.LITTLE_ENDIAN);
         head.put(MAGIC).putInt(VERSION).putInt(text.length).put(text)
-                .putLong(state.step).putDouble(state.referenceLoss).putInt(tensors);
+                .putLong(state.step).putDouble(state.referenceLoss).putInt(tensors)
+                .putLong(state.roundingSeed).putInt(slots);
+        for (int k = 0; k < slots; k++) {
+            head.put(code(state.format));
+        }
         for (int i = 0; i < tensors; i++) {
             head.putInt(state.size(i));
         }
@@ -41,12 +50,26 @@ final class CheckpointFormat {
         LittleEndianFloats writer = new LittleEndianFloats(out, crc);
         writer.bytes(head.flip());
         for (int i = 0; i < tensors; i++) {
-            for (int k = 0; k < state.slotCount(); k++) {
-                writer.floats(state.moments[i].segment(k));
+            for (int k = 0; k < slots; k++) {
+                if (state.format == StateFormat.BF16) {
+                    writer.shorts(state.moments[i].segment(k));
+                } else {
+                    writer.floats(state.moments[i].segment(k));
+                }
             }
         }
         ByteBuffer tail = ByteBuffer.allocate(CHECKSUM).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
         new LittleEndianFloats(out, null).bytes(tail.flip());
+    }
+
+    /** A slot format's code in the file: 0 for float32, 1 for bf16. */
+    static byte code(StateFormat format) {
+        return (byte) format.ordinal();
+    }
+
+    /** The format of a code, or null if no format has it. */
+    static StateFormat format(byte code) {
+        return code >= 0 && code < StateFormat.values().length ? StateFormat.values()[code] : null;
     }
 
     /**

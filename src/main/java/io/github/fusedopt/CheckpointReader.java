@@ -3,7 +3,6 @@ package io.github.fusedopt;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -27,8 +27,6 @@ import java.util.zip.CRC32C;
  */
 final class CheckpointReader {
 
-    private static final ValueLayout.OfFloat LITTLE_ENDIAN_FLOAT =
-            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int CHUNK = 1 << 26;
 
     private final Path name;
@@ -72,9 +70,9 @@ final class CheckpointReader {
         }
         requireLength(CheckpointFormat.PREFIX + CheckpointFormat.COUNTERS + CheckpointFormat.CHECKSUM);
         int version = prefix.getInt(8);
-        if (version != CheckpointFormat.VERSION) {
-            throw damaged("checkpoint version " + Integer.toUnsignedString(version)
-                    + " is not supported; this library reads version " + CheckpointFormat.VERSION);
+        if (version != CheckpointFormat.VERSION && version != CheckpointFormat.FLOAT_ONLY_VERSION) {
+            throw damaged("checkpoint version " + Integer.toUnsignedString(version) + " is not supported; this "
+                    + "library reads versions " + CheckpointFormat.FLOAT_ONLY_VERSION + " and " + CheckpointFormat.VERSION);
         }
         long textLength = Integer.toUnsignedLong(prefix.getInt(12));
         if (textLength > CheckpointFormat.MAX_TEXT) {
@@ -89,7 +87,17 @@ final class CheckpointReader {
         long step = counters.getLong(0);
         double referenceLoss = counters.getDouble(8);
         long tensors = Integer.toUnsignedLong(counters.getInt(16));
-        requireLength(countersAt + CheckpointFormat.COUNTERS + 4 * tensors + CheckpointFormat.CHECKSUM);
+        long seed = state.roundingSeed;   // version 1 saved none, and holds float slots only
+        StateFormat[] formats = null;
+        long sizesAt = countersAt + CheckpointFormat.COUNTERS;
+        if (version == CheckpointFormat.VERSION) {
+            requireLength(sizesAt + CheckpointFormat.SLOT_BLOCK + CheckpointFormat.CHECKSUM);
+            ByteBuffer block = next(CheckpointFormat.SLOT_BLOCK);
+            seed = block.getLong(0);
+            formats = slotFormats(block.getInt(8), sizesAt + CheckpointFormat.SLOT_BLOCK);
+            sizesAt += CheckpointFormat.SLOT_BLOCK + formats.length;
+        }
+        requireLength(sizesAt + 4 * tensors + CheckpointFormat.CHECKSUM);
 
         boolean sameCount = tensors == state.tensorCount();
         boolean fits = sameCount;
@@ -106,17 +114,22 @@ final class CheckpointReader {
             }
             elements += n;
         }
-        long fixed = countersAt + CheckpointFormat.COUNTERS + 4 * tensors + CheckpointFormat.CHECKSUM;
-        int slots = slotCount(fixed, elements);
-        long expected = fixed + 4L * slots * elements;
+        long fixed = sizesAt + 4 * tensors + CheckpointFormat.CHECKSUM;
+        if (formats == null) {
+            formats = new StateFormat[slotCount(fixed, elements)];
+            Arrays.fill(formats, StateFormat.F32);
+        }
+        int slots = formats.length;
+        long momentBytes = StagedMoments.bytesPerElement(formats) * elements;
+        long expected = fixed + momentBytes;
         requireLength(expected);
         if (size > expected) {
             throw damaged((size - expected) + " bytes after the end of the checkpoint (" + expected
                     + " bytes expected, " + size + " present); the file is corrupted");
         }
-        MemorySegment moments = fits ? stage(staging, 4L * slots * elements) : null;
+        MemorySegment moments = fits ? stage(staging, momentBytes) : null;
         if (moments == null) {
-            skip(4L * slots * elements);   // through the checksum: a damaged file must say so, whatever its shape
+            skip(momentBytes);   // through the checksum: a damaged file must say so, whatever its shape
         }
         int computed = (int) crc.getValue();
         int stored = next(CheckpointFormat.CHECKSUM).getInt(0);   // the checksum's own bytes: not summed
@@ -131,7 +144,7 @@ final class CheckpointReader {
         if (problem != null) {
             throw damaged(problem);
         }
-        if (elements > 0 && optimizer.stateSlots() != slots) {
+        if ((elements > 0 || version == CheckpointFormat.VERSION) && optimizer.stateSlots() != slots) {
             throw damaged("its length holds " + slots + " slots per element, but " + optimizer.kind().displayName()
                     + (optimizer.stateSlots() == 3 ? " with AMSGrad" : "") + " keeps " + optimizer.stateSlots()
                     + "; the file is corrupted");
@@ -141,14 +154,50 @@ final class CheckpointReader {
                     + " holds the state of " + optimizer.kind().displayName()
                     + (optimizer.stateSlots() == 3 ? " with AMSGrad" : ""));
         }
+        if (formats[0] != state.format) {
+            throw Checks.invalid("state", state, "stores its slots as " + state.format + ", but " + name + " holds "
+                    + formats[0] + " slots; restore it into a state of an optimizer built with stateFormat("
+                    + formats[0] + ")");
+        }
         if (moments == null) {
             throw shapeMismatch(state, tensors, sizes);
         }
-        requireSquaresValid(moments, sizes, slots);
-        copy(moments, sizes, slots, state);
+        StagedMoments staged = new StagedMoments(moments, sizes, formats);
+        String valuesProblem = staged.squaresProblem();
+        if (valuesProblem != null) {
+            throw damaged(valuesProblem);
+        }
+        staged.copyInto(state);
         state.step = step;
         state.referenceLoss = referenceLoss;
+        state.roundingSeed = seed;
         return optimizer;
+    }
+
+    /**
+     * Version 2's slot formats: the slot count (2, or 3 with AMSGrad), then one code per slot. Every
+     * slot of a state has the same format, so a file whose slots differ was not written by a save.
+     */
+    private StateFormat[] slotFormats(int count, long codesAt) throws IOException {
+        if (count != 2 && count != 3) {
+            throw damaged("it holds " + Integer.toUnsignedString(count) + " slots per element; a state holds 2, or 3 "
+                    + "with AMSGrad; the file is corrupted");
+        }
+        requireLength(codesAt + count + CheckpointFormat.CHECKSUM);
+        ByteBuffer codes = next(count);
+        StateFormat[] formats = new StateFormat[count];
+        for (int k = 0; k < count; k++) {
+            formats[k] = CheckpointFormat.format(codes.get(k));
+            if (formats[k] == null) {
+                throw damaged("slot " + k + " has format code " + (codes.get(k) & 0xFF) + ", which no version of "
+                        + "this library writes; the file is corrupted");
+            }
+            if (formats[k] != formats[0]) {
+                throw damaged("slot " + k + " is " + formats[k] + " but slot 0 is " + formats[0] + "; a save writes "
+                        + "one format for all slots; the file is corrupted");
+            }
+        }
+        return formats;
     }
 
     /** The staged moments, read in chunks straight into native memory through the checksum. */
@@ -176,40 +225,6 @@ final class CheckpointReader {
         }
         long perElement = (size - fixed) / (4 * elements);
         return perElement >= 3 ? 3 : 2;   // a length that fits neither fails requireLength or the tail check
-    }
-
-    /**
-     * {@code v} (and AMSGrad's {@code v_max}) are sums of squares: +0, positive, +∞ or NaN. A set
-     * sign bit on a number was never saved.
-     */
-    private void requireSquaresValid(MemorySegment moments, int[] sizes, int slots) throws CheckpointException {
-        long at = 0;
-        for (int i = 0; i < sizes.length; i++) {
-            at += (long) sizes[i] * Float.BYTES;
-            for (int k = 1; k < slots; k++) {
-                for (long j = 0; j < sizes[i]; j++) {
-                    float v = moments.get(LITTLE_ENDIAN_FLOAT, at + j * Float.BYTES);
-                    if (Float.floatToRawIntBits(v) < 0 && !Float.isNaN(v)) {
-                        throw damaged("tensor " + i + " has " + (k == 1 ? "a second moment" : "a v_max") + " of " + v
-                                + " at element " + j + ", which no step writes; the file is corrupted");
-                    }
-                }
-                at += (long) sizes[i] * Float.BYTES;
-            }
-        }
-    }
-
-    /** Copies the checked slots into the state: per tensor, slot by slot. */
-    private static void copy(MemorySegment moments, int[] sizes, int slots, OptimizerState state) {
-        long at = 0;
-        for (int i = 0; i < sizes.length; i++) {
-            long n = sizes[i];
-            for (int k = 0; k < slots; k++) {
-                MemorySegment.copy(moments, LITTLE_ENDIAN_FLOAT, at, state.moments[i].segment(k),
-                        ValueLayout.JAVA_FLOAT, 0, n);
-                at += n * Float.BYTES;
-            }
-        }
     }
 
     private IllegalArgumentException shapeMismatch(OptimizerState state, long tensors, int[] sizes) {

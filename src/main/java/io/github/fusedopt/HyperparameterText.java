@@ -27,6 +27,10 @@ final class HyperparameterText {
         values.put("weightDecayMode", optimizer.weightDecayMode().name());
         values.put("nonFinitePolicy", optimizer.nonFinitePolicy().name());
         optimizer.putOwn(values);
+        if (optimizer.stateFormat() != StateFormat.F32) {   // only then, so that float-state text reads as before
+            values.put("stateFormat", optimizer.stateFormat().name());
+            values.put("roundingSeed", Long.toString(optimizer.roundingSeed()));
+        }
         return Collections.unmodifiableMap(values);
     }
 

@@ -45,6 +45,8 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
     private final NonFinitePolicy nonFinitePolicy;
     private final Schedule learningRateSchedule;
     private final Schedule weightDecaySchedule;
+    private final StateFormat stateFormat;
+    private final long roundingSeed;
 
     Optimizer(OptimizerBuilder<?> builder) {
         this.learningRate = builder.learningRate;
@@ -56,6 +58,8 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
         this.nonFinitePolicy = builder.nonFinitePolicy;
         this.learningRateSchedule = builder.learningRateSchedule;
         this.weightDecaySchedule = builder.weightDecaySchedule;
+        this.stateFormat = builder.stateFormat;
+        this.roundingSeed = builder.roundingSeed;
     }
 
     /** {@return the learning rate {@code α}: every step's, unless a schedule or the step gives another} */
@@ -101,6 +105,16 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
     /** {@return the weight-decay schedule, if the builder was given one} */
     public Optional<Schedule> weightDecaySchedule() {
         return Optional.ofNullable(weightDecaySchedule);
+    }
+
+    /** {@return how the states that {@code newState} makes store their slots} */
+    public StateFormat stateFormat() {
+        return stateFormat;
+    }
+
+    /** {@return the stochastic-rounding seed that new bf16 states start with} */
+    public long roundingSeed() {
+        return roundingSeed;
     }
 
     /** {@return which optimizer this is} */
@@ -173,7 +187,8 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
      * @return the new state, with step counter 0
      * @throws NullPointerException if {@code storage} is null
      * @throws IllegalArgumentException if {@code size < 0}, or the caller's storage is not as long
-     *         as {@link #stateSlots()}{@code ·size} floats, or as {@link #newState(int, Arena)}
+     *         as {@link #stateSlots()}{@code ·size} floats (bf16 slots: half as many, rounded up), or as
+     *         {@link #newState(int, Arena)}
      * @throws IllegalStateException if the arena or segment is closed or confined to another thread
      */
     public final OptimizerState newState(int size, StateStorage storage) {
@@ -181,8 +196,8 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
             throw Checks.invalid("size", size, "must be >= 0");
         }
         Checks.notNull(storage, "storage");
-        return new OptimizerState(this, new Moments[] {StateLayout.single(storage, size, stateSlots())},
-                storage.callerOwned());
+        Moments moments = StateLayout.single(storage, size, stateSlots(), stateFormat);
+        return new OptimizerState(this, new Moments[] {moments}, storage.callerOwned());
     }
 
     /**
@@ -224,7 +239,7 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
     public final OptimizerState newState(TensorGroup group, StateStorage storage) {
         Checks.notNull(group, "group");
         Checks.notNull(storage, "storage");
-        return new OptimizerState(this, StateLayout.group(storage, group, stateSlots()), storage.callerOwned());
+        return new OptimizerState(this, StateLayout.group(storage, group, stateSlots(), stateFormat), storage.callerOwned());
     }
 
     @Override

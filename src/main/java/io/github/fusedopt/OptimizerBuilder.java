@@ -25,6 +25,8 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
     NonFinitePolicy nonFinitePolicy = NonFinitePolicy.PROPAGATE;
     Schedule learningRateSchedule;
     Schedule weightDecaySchedule;
+    StateFormat stateFormat = StateFormat.F32;
+    long roundingSeed;
 
     OptimizerBuilder(double eps, double weightDecay, WeightDecayMode weightDecayMode) {
         this.eps = eps;
@@ -137,6 +139,30 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
     }
 
     /**
+     * How new states store their slots. Default {@link StateFormat#F32}; {@link StateFormat#BF16}
+     * halves the state's memory and rounds stochastically.
+     *
+     * @param stateFormat the format of the slots of every state {@code newState} makes
+     * @return this builder
+     */
+    public final B stateFormat(StateFormat stateFormat) {
+        this.stateFormat = stateFormat;
+        return self();
+    }
+
+    /**
+     * The seed of a bf16 state's stochastic rounding (see {@link StateFormat#BF16}), which new
+     * states keep and checkpoints save. Default 0. Runs with the same seed give the same bits.
+     *
+     * @param roundingSeed any value
+     * @return this builder
+     */
+    public final B roundingSeed(long roundingSeed) {
+        this.roundingSeed = roundingSeed;
+        return self();
+    }
+
+    /**
      * Sets a hyperparameter by the name {@link Optimizer#hyperparameters()} gives it, from its text:
      * a number in Java's syntax, {@code true} or {@code false}, or a constant's name in any case.
      * This is how checkpoints and the replay command configure an optimizer, and how a framework
@@ -160,6 +186,8 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
             case "weightDecay" -> weightDecay(number(name, value));
             case "weightDecayMode" -> weightDecayMode(constant(WeightDecayMode.class, name, value));
             case "nonFinitePolicy" -> nonFinitePolicy(constant(NonFinitePolicy.class, name, value));
+            case "stateFormat" -> stateFormat(constant(StateFormat.class, name, value));
+            case "roundingSeed" -> roundingSeed(integer(name, value));
             default -> {
                 if (!setOwn(name, value)) {
                     throw Checks.invalid("name", name, "is not a hyperparameter of " + kind().displayName()
@@ -200,6 +228,7 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
         List<String> names = new ArrayList<>(List.of("learningRate", "beta1", "beta2", "eps", "weightDecay",
                 "weightDecayMode", "nonFinitePolicy"));
         names.addAll(ownNames());
+        names.addAll(List.of("stateFormat", "roundingSeed"));
         return List.copyOf(names);
     }
 
@@ -220,6 +249,14 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
             return Double.parseDouble(value.trim());
         } catch (NumberFormatException e) {
             throw Checks.invalid(name, "'" + value + "'", "is not a number");
+        }
+    }
+
+    static long integer(String name, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw Checks.invalid(name, "'" + value + "'", "is not a 64-bit integer");
         }
     }
 
@@ -244,7 +281,8 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
     final B copyShared(Optimizer optimizer) {
         B b = learningRate(optimizer.learningRate()).beta1(optimizer.beta1()).beta2(optimizer.beta2())
                 .eps(optimizer.eps()).weightDecay(optimizer.weightDecay()).weightDecayMode(optimizer.weightDecayMode())
-                .nonFinitePolicy(optimizer.nonFinitePolicy());
+                .nonFinitePolicy(optimizer.nonFinitePolicy()).stateFormat(optimizer.stateFormat())
+                .roundingSeed(optimizer.roundingSeed());
         learningRateSchedule = optimizer.learningRateSchedule().orElse(null);
         weightDecaySchedule = optimizer.weightDecaySchedule().orElse(null);
         return b;
@@ -275,6 +313,7 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
         Checks.positive(eps, "eps");
         Checks.notNull(weightDecayMode, "weightDecayMode");
         Checks.notNull(nonFinitePolicy, "nonFinitePolicy");
+        Checks.notNull(stateFormat, "stateFormat");
         StepValues.check(learningRate, "learningRate", weightDecay, "weightDecay", beta1,
                 weightDecayMode == WeightDecayMode.DECOUPLED);
     }

@@ -39,9 +39,12 @@ public final class OptimizerState {
     final OptimizerKind kind;
     final Family family;
     final Moments[] moments;
+    final StateFormat format;
     final boolean offHeap;
     final boolean callerOwned;
     long step;
+    /** The seed of bf16 slots' stochastic rounding; a checkpoint restores it with the counter. */
+    long roundingSeed;
     double referenceLoss;
     final StepScalars scalars = new StepScalars();
     /** The step in progress: bound to its tensors for one call, reused so that a step allocates nothing. */
@@ -50,14 +53,18 @@ public final class OptimizerState {
     TensorGroup checkedGroup;
 
     OptimizerState(Optimizer optimizer, Moments[] moments, boolean callerOwned) {
-        this(optimizer.kind().stateKind(), optimizer.family(), moments, callerOwned, optimizer.initialReferenceLoss());
+        this(optimizer.kind().stateKind(), optimizer.family(), moments, optimizer.stateFormat(), callerOwned,
+                optimizer.initialReferenceLoss());
+        this.roundingSeed = optimizer.roundingSeed();
     }
 
-    OptimizerState(OptimizerKind kind, Family family, Moments[] moments, boolean callerOwned, double referenceLoss) {
+    OptimizerState(OptimizerKind kind, Family family, Moments[] moments, StateFormat format, boolean callerOwned,
+                   double referenceLoss) {
         this.kind = kind;
         this.family = family;
         this.moments = moments;
-        this.offHeap = moments.length > 0 && moments[0] instanceof Moments.InSegments(MemorySegment[] slots)
+        this.format = format;
+        this.offHeap = moments.length > 0 && moments[0] instanceof Moments.InSegments(MemorySegment[] slots, var _)
                 && slots[0].isNative();
         this.callerOwned = callerOwned;
         this.referenceLoss = referenceLoss;
@@ -107,6 +114,16 @@ public final class OptimizerState {
     /** {@return the {@code float} slots per element: 2 ({@code m}, {@code v}), 3 with AMSGrad ({@code v_max})} */
     public int slotCount() {
         return family.slots();
+    }
+
+    /** {@return how the slots are stored: as the creating optimizer's {@link Optimizer#stateFormat()}} */
+    public StateFormat format() {
+        return format;
+    }
+
+    /** {@return the seed of the slots' stochastic rounding when they are bf16 (see {@link StateFormat#BF16})} */
+    public long roundingSeed() {
+        return roundingSeed;
     }
 
     /** {@return the step counter {@code t}: 0 before the first step, then the number of completed steps} */
@@ -176,7 +193,8 @@ public final class OptimizerState {
     }
 
     /**
-     * A read-only view of one tensor's first moment {@code m}; it follows later steps.
+     * A read-only view of one tensor's first moment {@code m}; it follows later steps. For a bf16
+     * state it is instead a copy of the stored values widened to float, taken now.
      *
      * @param tensor the tensor's index in its group
      * @return the view
@@ -203,7 +221,8 @@ public final class OptimizerState {
 
     /**
      * A read-only view of one slot of one tensor: 0 is {@code m}, 1 is {@code v}, 2 is AMSGrad's
-     * {@code v_max}. It follows later steps.
+     * {@code v_max}. It follows later steps (a bf16 state's is a widened copy, as
+     * {@link #firstMoment(int)}).
      *
      * @param tensor the tensor's index in its group
      * @param slot the slot, below {@link #slotCount()}
@@ -217,6 +236,7 @@ public final class OptimizerState {
 
     /**
      * A read-only segment of one slot of one tensor, of any size, as {@link #firstMomentSegment(int)}.
+     * Its values are in the state's {@link #format()}: floats, or bf16 values of 2 bytes each.
      *
      * @param tensor the tensor's index in its group
      * @param slot the slot, below {@link #slotCount()}
@@ -228,8 +248,8 @@ public final class OptimizerState {
     }
 
     /**
-     * A read-only segment of one tensor's first moment {@code m}: its floats in native byte order,
-     * on or off the heap, of any size. It follows later steps, and is valid as long as the state's
+     * A read-only segment of one tensor's first moment {@code m}: its values in native byte order,
+     * floats or, for a bf16 state, 2-byte bf16 values; on or off the heap, of any size. It follows later steps, and is valid as long as the state's
      * arena is open.
      *
      * @param tensor the tensor's index in its group

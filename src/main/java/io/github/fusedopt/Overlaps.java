@@ -87,7 +87,8 @@ final class Overlaps {
             switch (moments) {
                 case Moments.OnHeap(float[][] arrays, int[] offsets, int _) ->
                         add(arrays[k], offsets[k] * (long) Float.BYTES, bytes, true, name);
-                case Moments.InSegments(MemorySegment[] segments) -> add(segments[k], true, name);
+                case Moments.OnHeapBf16 bf16 -> add(bf16.segment(k), true, name);
+                case Moments.InSegments(MemorySegment[] segments, StateFormat _) -> add(segments[k], true, name);
             }
         }
     }

@@ -69,15 +69,16 @@ final class StateChecks {
         }
         for (Moments m : state.moments) {
             for (int k = 0; k < m.slotCount(); k++) {
-                long start;
+                long start;   // bytes
                 if (m instanceof Moments.OnHeap(float[][] arrays, int[] offsets, int _) && arrays[k] == array) {
-                    start = offsets[k];
+                    start = (long) offsets[k] * Float.BYTES;
                 } else if (m.segment(k).heapBase().orElse(null) == array) {
-                    start = m.segment(k).address() / Float.BYTES;
+                    start = m.segment(k).address();
                 } else {
                     continue;
                 }
-                if (offset < start + m.size() && start < offset + length) {
+                long end = start + (long) m.size() * m.format().bytes();
+                if ((long) offset * Float.BYTES < end && start < (long) (offset + length) * Float.BYTES) {
                     throw Checks.invalid(name, name + "[" + offset + ".." + (offset + length) + ")",
                             "overlaps the state's slot " + k + " in the same array; pass it in memory of its own");
                 }

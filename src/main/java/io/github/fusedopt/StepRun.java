@@ -130,6 +130,7 @@ final class StepRun {
         double referenceLoss = optimizer.referenceLossFor(state.referenceLoss, step.loss());
         for (int j = 0; j < settings.count(); j++) {
             optimizer.prepare(scalars(j), hyperparameters.learningRate(j), referenceLoss, t, step.loss());
+            scalars(j).rounding(state.roundingSeed, t);
         }
         update(kernels, family, multipliers, t);
         state.step = t;
@@ -225,9 +226,9 @@ final class StepRun {
                 cause);
     }
 
-    /** Scratch the segment kernels use, allocated before anything is written. */
+    /** Scratch the segment kernels and the bf16 tails use, allocated before anything is written. */
     private void reserveScratch() {
-        if (state.inSegments() || (group == null ? tensors[0] instanceof Tensor.InSegments : group.hasSegments())) {
+        if (state.inSegments() || state.format() == StateFormat.BF16 || (group == null ? tensors[0] instanceof Tensor.InSegments : group.hasSegments())) {
             for (int j = 0; j < settings.count(); j++) {
                 scalars(j).reserveSegmentScratch();
             }

@@ -42,6 +42,17 @@ sealed interface Tensor {
     /** Whether the step writes an update output rather than moving the parameters. */
     boolean updatesOut();
 
+    /** A step of segment tensors, or of heap tensors viewed as segments, over slots of either format. */
+    private static void stepSegments(StepKernels kernels, Family family, StepScalars s, MemorySegment params,
+                                     MemorySegment grads, MemorySegment out, Moments moments, int from, int n) {
+        MemorySegment w = moments.slotCount() > 2 ? moments.segment(2) : null;
+        if (moments.format() == StateFormat.BF16) {
+            kernels.stepBf16(family, s, params, grads, out, moments.segment(0), moments.segment(1), w, from, n);
+        } else {
+            kernels.step(family, s, params, grads, out, moments.segment(0), moments.segment(1), w, from, n);
+        }
+    }
+
     /** Slices of heap arrays. */
     final class OnHeap implements Tensor {
         private float[] params;
@@ -121,14 +132,21 @@ sealed interface Tensor {
 
         @Override
         public void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n) {
-            if (moments instanceof Moments.OnHeap(float[][] a, int[] o, int _)) {
-                boolean third = a.length > 2;
-                kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from, out, outOffset + from,
-                        a[0], o[0] + from, a[1], o[1] + from, third ? a[2] : null, third ? o[2] + from : 0, n);
-            } else {
-                kernels.step(family, s, slice(params, paramsOffset), slice(grads, gradsOffset),
-                        out == null ? null : slice(out, outOffset), moments.segment(0), moments.segment(1),
-                        moments.slotCount() > 2 ? moments.segment(2) : null, from, n);
+            switch (moments) {
+                case Moments.OnHeap(float[][] a, int[] o, int _) -> {
+                    boolean third = a.length > 2;
+                    kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from, out,
+                            outOffset + from, a[0], o[0] + from, a[1], o[1] + from, third ? a[2] : null,
+                            third ? o[2] + from : 0, n);
+                }
+                case Moments.OnHeapBf16(short[][] a, int[] o, int _) -> {
+                    boolean third = a.length > 2;
+                    kernels.step(family, s, params, paramsOffset + from, grads, gradsOffset + from, out,
+                            outOffset + from, a[0], o[0] + from, a[1], o[1] + from, third ? a[2] : null,
+                            third ? o[2] + from : 0, from, n);
+                }
+                case Moments.InSegments _ -> stepSegments(kernels, family, s, slice(params, paramsOffset),
+                        slice(grads, gradsOffset), out == null ? null : slice(out, outOffset), moments, from, n);
             }
         }
 
@@ -217,8 +235,7 @@ sealed interface Tensor {
 
         @Override
         public void step(StepKernels kernels, Family family, StepScalars s, Moments moments, int from, int n) {
-            kernels.step(family, s, params, grads, out, moments.segment(0), moments.segment(1),
-                    moments.slotCount() > 2 ? moments.segment(2) : null, from, n);
+            stepSegments(kernels, family, s, params, grads, out, moments, from, n);
         }
 
         @Override

@@ -13,7 +13,6 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -283,9 +282,11 @@ class BadInputFuzzTest {
             list.add(new Break("grads a read-only view of params", IllegalArgumentException.class, "overlaps",
                     x -> x.gradSegment = x.paramSegment.asReadOnly()));
             boolean first = r.nextBoolean();
+            // A bf16 slot view holds 2-byte elements: it fails the alignment or size check of grads first.
+            boolean bf16 = c.state.format() == StateFormat.BF16;
             list.add(new Break("grads a view of the state's " + (first ? "m" : "v"), IllegalArgumentException.class,
-                    "the state's moments", x -> x.gradSegment = first ? x.state.firstMomentSegment(0)
-                            : MemorySegment.ofBuffer(x.state.secondMoment(0))));
+                    bf16 ? "grads" : "the state's moments", x -> x.gradSegment = first || bf16
+                            ? x.state.slotSegment(0, first ? 0 : 1) : MemorySegment.ofBuffer(x.state.secondMoment(0))));
         }
         list.add(new Break("params arena closed", IllegalStateException.class, "params", x -> {
             Arena closing = Arena.ofShared();
@@ -315,7 +316,7 @@ class BadInputFuzzTest {
         if (c.state.offHeap()) {
             list.add(new Break("state arena closed", IllegalStateException.class, "moments", x -> x.arena.close()));
         }
-        if (c.group.length(1) > 0) {
+        if (c.group.length(1) > 0 && c.state.format() == StateFormat.F32) {   // bf16 m: not a float view at all
             list.add(new Break("tensor 1's grads a view of its own m", IllegalArgumentException.class,
                     "the state's m of tensor 1", x -> x.group = TensorGroup.builder()
                             .add(x.params, x.paramsOffset, x.grads, x.gradsOffset, x.group.length(0))
@@ -352,7 +353,10 @@ class BadInputFuzzTest {
         }
 
         private static float[] readable(MemorySegment s) {
-            return s == null || !s.scope().isAlive() ? null : s.toArray(JAVA_FLOAT_UNALIGNED);
+            if (s == null || !s.scope().isAlive()) {
+                return null;
+            }
+            return Values.floatsOf(s);   // a bf16 slot given as a gradient has an odd byte count
         }
 
         @Override

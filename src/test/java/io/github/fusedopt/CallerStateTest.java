@@ -102,9 +102,12 @@ class CallerStateTest {
             for (int s = 1; s <= 7; s++) {
                 optimizer.step(original, p, Values.array(r, n, Values.Mix.plain(0.1)), step.loss(1.0 / s));
             }
-            float[] saved = new float[optimizer.stateSlots() * n];
+            // The slots back to back in the state's format: bf16 values two to a float.
+            int bytes = optimizer.stateFormat().bytes();
+            float[] saved = new float[(optimizer.stateSlots() * n * bytes + 3) / 4];
             for (int k = 0; k < optimizer.stateSlots(); k++) {
-                System.arraycopy(original.slotCopy(0, k), 0, saved, k * n, n);
+                MemorySegment.copy(original.slotSegment(0, k), 0, MemorySegment.ofArray(saved), (long) k * n * bytes,
+                        (long) n * bytes);
             }
             OptimizerState restored = optimizer.newState(n, StateStorage.of(saved, 0));
             restored.setStep(original.step());

@@ -261,7 +261,7 @@ class CheckpointHostileFileTest {
     void aNegativeSecondMomentIsRejectedAndNaNIsKept() throws IOException {
         for (float bad : new float[] {-1f, -0f, Float.NEGATIVE_INFINITY}) {
             byte[] bytes = valid(trained(1, 2, 5));
-            int vAt = countersAt(bytes) + 20 + 4 + 5 * 4 + 2 * 4;   // v_0[2]
+            int vAt = countersAt(bytes) + 20 + 12 + 2 + 4 + 5 * 4 + 2 * 4;   // v_0[2]: counters, slot block, sizes, m_0
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat(vAt, bad);
             assertRejected(withChecksum(bytes), "second moment");
         }

@@ -55,6 +55,7 @@ class CheckpointTest {
                     // optimizer rebuilt from the file.
                     Optimizer defaults = optimizer.stateSlots() == 3
                             ? kind.defaults().toBuilder().set("amsGrad", "true").build() : kind.defaults();
+                    defaults = defaults.toBuilder().stateFormat(optimizer.stateFormat()).build();
                     OptimizerState fresh = defaults.newState(t.length());
                     Optimizer loaded = Checkpoint.load(file, fresh);
                     assertEquals(optimizer.toString(), loaded.toString());
@@ -131,6 +132,7 @@ class CheckpointTest {
             }
         }
         assertEquals(expected.step(), actual.step(), "step " + where);
+        assertEquals(expected.roundingSeed(), actual.roundingSeed(), "rounding seed " + where);
         assertEquals(Double.doubleToRawLongBits(expected.referenceLoss), Double.doubleToRawLongBits(actual.referenceLoss),
                 "reference loss " + where);
     }
@@ -181,8 +183,9 @@ class CheckpointTest {
             }
             moments[i] = new Moments.OnHeap(slots, new int[slots.length], state.size(i));
         }
-        OptimizerState copy = new OptimizerState(state.kind, state.family, moments, false, state.referenceLoss);
+        OptimizerState copy = new OptimizerState(state.kind, state.family, moments, state.format, false, state.referenceLoss);
         copy.step = state.step;
+        copy.roundingSeed = state.roundingSeed;
         return copy;
     }
 
@@ -219,9 +222,10 @@ class CheckpointTest {
 
     @Test
     void anotherVersionIsRejectedByName() throws IOException {
-        byte[] bad = withChecksum(patchInt(validFile(), 8, 2));
+        byte[] bad = withChecksum(patchInt(validFile(), 8, 3));
         CheckpointException e = assertRejected(CheckpointException.class, bad, trainedGroupState(2, 7));
-        assertTrue(e.getMessage().contains("version 2 is not supported"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 3 is not supported; this library reads versions 1 and 2"),
+                e.getMessage());
     }
 
     @Test
@@ -338,7 +342,7 @@ class CheckpointTest {
         byte[] magic = new byte[8];
         b.get(magic);
         assertArrayEquals(new byte[] {(byte) 0x89, 'F', 'O', 'P', 'T', '\r', '\n', 0x1A}, magic);
-        assertEquals(1, b.getInt());
+        assertEquals(2, b.getInt());
         byte[] text = new byte[b.getInt()];
         b.get(text);
         assertEquals(String.join("\n", "optimizer=AdamL", "learningRate=0.01", "beta1=0.9", "beta2=0.999",
@@ -347,6 +351,10 @@ class CheckpointTest {
         assertEquals(4, b.getLong());
         assertEquals(3.0, b.getDouble());
         assertEquals(2, b.getInt());
+        assertEquals(0, b.getLong(), "rounding seed");
+        assertEquals(2, b.getInt(), "slots");
+        assertEquals(0, b.get(), "m: float32");
+        assertEquals(0, b.get(), "v: float32");
         int[] sizes = {b.getInt(), b.getInt()};
         assertArrayEquals(new int[] {5, 3}, sizes);
         for (int i = 0; i < 2; i++) {

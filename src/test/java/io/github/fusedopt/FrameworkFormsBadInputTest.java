@@ -270,11 +270,11 @@ class FrameworkFormsBadInputTest {
             all.add(a == null ? null : a.clone());
         }
         for (MemorySegment s : new MemorySegment[] {c.paramSegment, c.gradSegment, c.outSegment}) {
-            all.add(s == null ? null : s.toArray(JAVA_FLOAT));
+            all.add(s == null ? null : Values.floatsOf(s));
         }
         for (int i = 0; i < c.state.tensorCount(); i++) {
             for (int k = 0; k < c.state.slotCount(); k++) {
-                all.add(c.state.slotSegment(i, k).toArray(JAVA_FLOAT));
+                all.add(c.state.slotCopy(i, k));
             }
         }
         return all.stream().map(a -> a == null ? new float[0] : Arrays.copyOf(a, a.length)).toList();

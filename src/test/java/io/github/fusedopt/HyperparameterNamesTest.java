@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Hyperparameters by name: the map an optimizer gives builds it again, bit for bit. */
 class HyperparameterNamesTest {
 
-    /** Written only when set: AdamL's reference loss and AMSGrad. */
-    private static final List<String> OPTIONAL = List.of("referenceLoss", "amsGrad");
+    /** Written only when set: AdamL's reference loss, AMSGrad, and a bf16 state's format and seed. */
+    private static final List<String> OPTIONAL = List.of("referenceLoss", "amsGrad", "stateFormat", "roundingSeed");
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -30,7 +30,7 @@ class HyperparameterNamesTest {
             assertEquals(optimizer.getClass(), rebuilt.getClass());
             assertEquals(optimizer.stateSlots(), rebuilt.stateSlots());
             assertEquals(kind.row.displayName(), values.get("optimizer"));
-            // Every name the builder takes, in its order; the two that default to absent may be left out.
+            // Every name the builder takes, in its order; those that default to absent may be left out.
             List<String> names = kind.row.builder().names();
             List<String> keys = values.keySet().stream().filter(k -> !k.equals("optimizer")).toList();
             assertEquals(names.stream().filter(keys::contains).toList(), keys);

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * The rows of {@link OptimizerKind}, with random hyperparameters for property tests: Adam and AdamW
- * are drawn with AMSGrad a third of the time. A row added to the table fails
+ * are drawn with AMSGrad a third of the time, and every optimizer with bf16 state a third of the time. A row added to the table fails
  * {@code KindTest} until it is added here.
  */
 enum Kind {
@@ -58,6 +58,9 @@ enum Kind {
         if (r.nextInt(3) == 0) {
             b.weightDecay(pick(r, 1e-4, 1e-2, 0.1)).weightDecayMode(
                     r.nextBoolean() ? WeightDecayMode.COUPLED : WeightDecayMode.DECOUPLED);
+        }
+        if (r.nextInt(3) == 0) {
+            b.stateFormat(StateFormat.BF16).roundingSeed(r.nextInt(4) == 0 ? 0 : r.nextLong());
         }
         return b;
     }

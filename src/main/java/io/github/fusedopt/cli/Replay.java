@@ -3,6 +3,7 @@ package io.github.fusedopt.cli;
 import io.github.fusedopt.AdamL;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StateFormat;
 import io.github.fusedopt.Step;
 import io.github.fusedopt.io.AtomicFiles;
 import io.github.fusedopt.io.LittleEndianFloats;
@@ -10,8 +11,10 @@ import io.github.fusedopt.io.NpyWriter;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,10 +110,10 @@ final class Replay {
         Files.createDirectories(outDir);
         Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
         files.put("params.npy", out -> NpyWriter.write(out, FloatBuffer.wrap(result.params())));
-        files.put("m.npy", out -> NpyWriter.write(out, result.state().firstMomentSegment(0)));
-        files.put("v.npy", out -> NpyWriter.write(out, result.state().secondMomentSegment(0)));
+        files.put("m.npy", out -> writeSlot(out, result.state(), 0));
+        files.put("v.npy", out -> writeSlot(out, result.state(), 1));
         if (result.state().slotCount() > 2) {
-            files.put("vmax.npy", out -> NpyWriter.write(out, result.state().slotSegment(0, 2)));
+            files.put("vmax.npy", out -> writeSlot(out, result.state(), 2));
         }
         files.put("step.txt", out -> new LittleEndianFloats(out, null).bytes(ByteBuffer.wrap(
                 (result.state().step() + "\n").getBytes(StandardCharsets.US_ASCII))));
@@ -171,6 +174,16 @@ final class Replay {
             }
         } catch (IOException e) {
             throw new BadInputException(outDir.toString(), "cannot be compared with " + caseDir + ": " + e.getMessage());
+        }
+    }
+
+    /** One slot as {@code float32}: a bf16 state's stored values widened exactly. */
+    private static void writeSlot(FileChannel out, OptimizerState state, int slot) throws IOException {
+        MemorySegment values = state.slotSegment(0, slot);
+        if (state.format() == StateFormat.BF16) {
+            NpyWriter.writeWidenedBf16(out, values);
+        } else {
+            NpyWriter.write(out, values);
         }
     }
 }

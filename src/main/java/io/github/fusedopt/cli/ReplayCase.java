@@ -27,8 +27,12 @@ final class ReplayCase {
 
     static final String FILE = "case.properties";
 
-    /** Older or other names of hyperparameters: {@code lr} (REPLAY.md's first name) and PyTorch's {@code amsgrad}. */
-    private static final Map<String, String> ALIASES = Map.of("lr", "learningRate", "amsgrad", "amsGrad");
+    /**
+     * Older or other names of hyperparameters: {@code lr} (REPLAY.md's first name), PyTorch's
+     * {@code amsgrad}, and REPLAY.md's {@code seed} of a bf16 state.
+     */
+    private static final Map<String, String> ALIASES = Map.of("lr", "learningRate", "amsgrad", "amsGrad",
+            "seed", "roundingSeed");
 
     private final Properties properties;
 

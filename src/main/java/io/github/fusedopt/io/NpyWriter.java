@@ -32,6 +32,18 @@ public final class NpyWriter {
     }
 
     /**
+     * Writes a segment of native-order bf16 values as one {@code float32} {@code .npy} file, each
+     * value widened exactly.
+     *
+     * @param out the channel
+     * @param values the bf16 values, any count
+     * @throws IOException if the channel fails
+     */
+    public static void writeWidenedBf16(FileChannel out, MemorySegment values) throws IOException {
+        header(out, values.byteSize() / Short.BYTES).widenedBf16(values);
+    }
+
+    /**
      * Writes a buffer's remaining floats as one {@code .npy} file; its position does not move.
      *
      * @param out the channel

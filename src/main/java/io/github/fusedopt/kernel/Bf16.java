@@ -1,9 +1,13 @@
 package io.github.fusedopt.kernel;
 
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 /**
- * bfloat16 storage with stochastic rounding, the scalar form (groundwork for bf16 moments, issue
- * 16; no optimizer uses it yet). A bf16 value is the upper 16 bits of a float. Rounding adds 16
- * random bits to the lower half and keeps the upper half, so a float rounds up with probability
+ * bfloat16 storage with stochastic rounding, the scalar form. A bf16 value is the upper 16 bits of
+ * a float. Rounding adds 16 random bits to the lower half and keeps the upper half, so a float
+ * rounds up with probability
  * (its lower half)/2^16: the rounded value's expectation is the float itself, exactly, and small
  * steady changes (a second moment moving 0.1% per step, under half a bf16 ulp) are not lost.
  *
@@ -54,10 +58,19 @@ final class Bf16 {
         return Float.intBitsToFloat(bf16 << 16);
     }
 
-    /** Rounds {@code n} floats to bf16, element {@code i} with the bits of index {@code indexBase + i}. */
-    static void round(float[] x, int xo, short[] out, int oo, int n, int key, int indexBase) {
+    /** Which 16 of an element's random bits round {@code m}: the low half. */
+    static final int M_BITS = 0;
+
+    /** Which 16 of an element's random bits round {@code v} and AMSGrad's {@code w}: the high half. */
+    static final int V_BITS = 16;
+
+    /**
+     * Rounds {@code n} floats to bf16, element {@code i} with the random bits of index
+     * {@code indexBase + i} shifted right by {@code shift} ({@link #M_BITS} or {@link #V_BITS}).
+     */
+    static void round(float[] x, int xo, short[] out, int oo, int n, int key, int indexBase, int shift) {
         for (int i = 0; i < n; i++) {
-            out[oo + i] = round(x[xo + i], randomBits(key, indexBase + i));
+            out[oo + i] = round(x[xo + i], randomBits(key, indexBase + i) >>> shift);
         }
     }
 
@@ -65,6 +78,23 @@ final class Bf16 {
     static void widen(short[] in, int io, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = widen(in[io + i]);
+        }
+    }
+
+    /** Widens elements {@code [from, from + n)} of a segment of bf16 values in native byte order. */
+    static void widen(MemorySegment in, long from, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = widen(in.getAtIndex(JAVA_SHORT, from + i));
+        }
+    }
+
+    /**
+     * Rounds {@code n} floats into elements {@code [from, from + n)} of a bf16 segment, element
+     * {@code from + i} with the random bits of that index, shifted right by {@code shift}.
+     */
+    static void round(float[] x, MemorySegment out, long from, int n, int key, int shift) {
+        for (int i = 0; i < n; i++) {
+            out.setAtIndex(JAVA_SHORT, from + i, round(x[i], randomBits(key, (int) (from + i)) >>> shift));
         }
     }
 }

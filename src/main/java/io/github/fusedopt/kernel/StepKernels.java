@@ -113,6 +113,68 @@ public interface StepKernels {
               MemorySegment m, MemorySegment v, MemorySegment w, long from, int n);
 
     /**
+     * One step of {@code family} over array slices whose slots hold bf16 values: each slot value is
+     * widened exactly, the float operations above run unchanged, and each new slot value is rounded
+     * once as it is stored, stochastically with the element's random bits ({@code m} with their low
+     * 16, {@code v} and {@code w} with their high 16; see {@link StepScalars#rounding}). The update
+     * uses the unrounded values. This form stages blocks of the slots in float scratch and runs the
+     * float step on them: the same operations on the same values, so the same bits as a kernel that
+     * widens and rounds in registers.
+     *
+     * @param index the index in its tensor of element 0, which keys the elements' random bits
+     */
+    default void step(Family family, StepScalars s, float[] p, int po, float[] g, int go, float[] out, int oo,
+                      short[] m, int mo, short[] v, int vo, short[] w, int wo, int index, int n) {
+        float[][] t = s.blockScratch();
+        boolean amsGrad = family == Family.AMSGRAD;
+        for (int done = 0; done < n; done += NORM_BLOCK) {
+            int len = Math.min(NORM_BLOCK, n - done);
+            Bf16.widen(m, mo + done, t[3], 0, len);
+            Bf16.widen(v, vo + done, t[4], 0, len);
+            if (amsGrad) {
+                Bf16.widen(w, wo + done, t[5], 0, len);
+            }
+            step(family, s, p, po + done, g, go + done, out, oo + done, t[3], 0, t[4], 0, t[5], 0, len);
+            Bf16.round(t[3], 0, m, mo + done, len, s.roundingKey, index + done, Bf16.M_BITS);
+            Bf16.round(t[4], 0, v, vo + done, len, s.roundingKey, index + done, Bf16.V_BITS);
+            if (amsGrad) {
+                Bf16.round(t[5], 0, w, wo + done, len, s.roundingKey, index + done, Bf16.V_BITS);
+            }
+        }
+    }
+
+    /**
+     * {@link #step(Family, StepScalars, float[], int, float[], int, float[], int, short[], int, short[],
+     * int, short[], int, int, int) The bf16 step} over elements {@code [from, from + n)} of every
+     * segment: floats for {@code p}, {@code g} and {@code out}, bf16 values for the slots, both in
+     * native byte order; {@code from + i} is element {@code i}'s index in its tensor.
+     */
+    default void stepBf16(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment out,
+                          MemorySegment m, MemorySegment v, MemorySegment w, long from, int n) {
+        float[][] t = s.blockScratch();
+        boolean amsGrad = family == Family.AMSGRAD;
+        for (int done = 0; done < n; done += NORM_BLOCK) {
+            int len = Math.min(NORM_BLOCK, n - done);
+            long e = from + done;
+            MemorySegment.copy(p, ValueLayout.JAVA_FLOAT, e * Float.BYTES, t[0], 0, len);
+            MemorySegment.copy(g, ValueLayout.JAVA_FLOAT, e * Float.BYTES, t[1], 0, len);
+            Bf16.widen(m, e, t[3], len);
+            Bf16.widen(v, e, t[4], len);
+            if (amsGrad) {
+                Bf16.widen(w, e, t[5], len);
+            }
+            step(family, s, t[0], 0, t[1], 0, out == null ? null : t[2], 0, t[3], 0, t[4], 0, t[5], 0, len);
+            MemorySegment.copy(out == null ? t[0] : t[2], 0, out == null ? p : out, ValueLayout.JAVA_FLOAT,
+                    e * Float.BYTES, len);
+            Bf16.round(t[3], m, e, len, s.roundingKey, Bf16.M_BITS);
+            Bf16.round(t[4], v, e, len, s.roundingKey, Bf16.V_BITS);
+            if (amsGrad) {
+                Bf16.round(t[5], w, e, len, s.roundingKey, Bf16.V_BITS);
+            }
+        }
+    }
+
+    /**
      * The skip policy's bound: an element of the gradient as the moments receive it must be
      * smaller than this in magnitude. Below it, squares and differences of such values stay within
      * float range: {@code (x − m)² < 2^126} whenever {@code |x|, |m| < 2^62}.

@@ -31,6 +31,7 @@ public final class StepScalars {
     float sqrtBc2;
     float stepSize;
     float gradNormScale = 1f;
+    int roundingKey;
     /** Room for a vector kernel's last partial vector of six arrays, or the norm's stripes. */
     private float[] tailScratch = new float[Math.max(StepKernels.NORM_STRIPES, 6 * KernelProvider.maxLanes())];
     private float[][] blockScratch;
@@ -109,6 +110,17 @@ public final class StepScalars {
         this.gradNormScale = (float) l1Norm;
     }
 
+    /**
+     * The key of a bf16 state's stochastic rounding for step {@code t}: the random bits of element
+     * {@code i} are a hash of (this key, {@code i}).
+     *
+     * @param seed the state's rounding seed
+     * @param t the step being taken, 1 for the first
+     */
+    public void rounding(long seed, long t) {
+        this.roundingKey = Bf16.key(seed, t);
+    }
+
     /** Copies every per-step scalar of {@code other} (not its scratch). */
     public void copyFrom(StepScalars other) {
         this.gradScale = other.gradScale;
@@ -125,6 +137,7 @@ public final class StepScalars {
         this.sqrtBc2 = other.sqrtBc2;
         this.stepSize = other.stepSize;
         this.gradNormScale = other.gradNormScale;
+        this.roundingKey = other.roundingKey;
     }
 
     /**

@@ -48,13 +48,14 @@ final class VectorBf16 {
         return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    /** As {@link Bf16#round(float[], int, short[], int, int, int, int)}. */
-    static void round(float[] x, int xo, short[] out, int oo, int n, int key, int indexBase) {
+    /** As {@link Bf16#round(float[], int, short[], int, int, int, int, int)}. */
+    static void round(float[] x, int xo, short[] out, int oo, int n, int key, int indexBase, int shift) {
         int bound = FLOATS.loopBound(n);
         for (int i = 0; i < bound; i += LANES) {
-            round(FloatVector.fromArray(FLOATS, x, xo + i), randomBits(key, indexBase + i)).intoArray(out, oo + i);
+            IntVector random = randomBits(key, indexBase + i).lanewise(VectorOperators.LSHR, shift);
+            round(FloatVector.fromArray(FLOATS, x, xo + i), random).intoArray(out, oo + i);
         }
-        Bf16.round(x, xo + bound, out, oo + bound, n - bound, key, indexBase + bound);
+        Bf16.round(x, xo + bound, out, oo + bound, n - bound, key, indexBase + bound, shift);
     }
 
     /** As {@link Bf16#widen(short[], int, float[], int, int)}. */

@@ -100,6 +100,28 @@ final class VectorStepKernels implements StepKernels {
         }
     }
 
+    /** The bf16-slot loop over whole vectors; the last partial vector through the staged form. */
+    @Override
+    public void step(Family family, StepScalars s, float[] p, int po, float[] g, int go, float[] out, int oo,
+                     short[] m, int mo, short[] v, int vo, short[] w, int wo, int index, int n) {
+        final int bound = SPECIES.loopBound(n);
+        VectorBf16Steps.arrayLoop(family).run(s, p, po, g, go, out, oo, m, mo, v, vo, w, wo, index, bound);
+        if (bound < n) {
+            StepKernels.super.step(family, s, p, po + bound, g, go + bound, out, oo + bound, m, mo + bound,
+                    v, vo + bound, w, wo + bound, index + bound, n - bound);
+        }
+    }
+
+    @Override
+    public void stepBf16(Family family, StepScalars s, MemorySegment p, MemorySegment g, MemorySegment out,
+                         MemorySegment m, MemorySegment v, MemorySegment w, long from, int n) {
+        final int bound = SPECIES.loopBound(n);
+        VectorBf16Steps.segmentLoop(family).run(s, p, g, out, m, v, w, from, bound);
+        if (bound < n) {
+            StepKernels.super.stepBf16(family, s, p, g, out, m, v, w, from + bound, n - bound);
+        }
+    }
+
     /**
      * A kernel's unmasked loop over {@code n} elements, {@code n} a multiple of {@code LANES}.
      * The last partial vector runs through the same loop, copied into a scratch block of one vector

@@ -5,6 +5,7 @@ import io.github.fusedopt.AdamL;
 import io.github.fusedopt.GradientOptimizer;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StateFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,9 +73,12 @@ class ReplayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"adam", "adamw", "eadam", "adabelief", "adaml", "adal"})
-    void replayGivesTheSameBitsAsTheApi(String optimizerName, @TempDir Path dir) throws Exception {
-        SplittableRandom r = new SplittableRandom(optimizerName.hashCode());
+    @ValueSource(strings = {"adam", "adamw", "eadam", "adabelief", "adaml", "adal", "adam bf16", "adamw bf16",
+        "eadam bf16", "adabelief bf16", "adaml bf16", "adal bf16"})
+    void replayGivesTheSameBitsAsTheApi(String name, @TempDir Path dir) throws Exception {
+        SplittableRandom r = new SplittableRandom(name.hashCode());
+        String optimizerName = name.split(" ")[0];
+        boolean bf16 = name.endsWith(" bf16");
         int n = 37;
         int steps = 9;
         float[] params = random(r, n);
@@ -91,7 +95,8 @@ class ReplayTest {
                     case "adaml" -> "lossExponent=2\nlossMin=0.5\nreferenceLoss=6\n";
                     case "adal" -> "anneal=false\n";
                     default -> "";
-                };
+                }
+                + (bf16 ? "stateFormat=bf16\nseed=-77\n" : "");
         Files.writeString(dir.resolve("case.properties"), properties);
         NpyFiles.writeVector(dir.resolve("params.npy"), params);
         NpyFiles.writeMatrix(dir.resolve("grads.npy"), grads);
@@ -103,6 +108,8 @@ class ReplayTest {
         Optimizer optimizer = ReplayCase.read(dir).optimizer();
         assertEquals(0.003, optimizer.learningRate());
         assertEquals(0.05, optimizer.weightDecay());
+        assertEquals(bf16 ? StateFormat.BF16 : StateFormat.F32, optimizer.stateFormat());
+        assertEquals(bf16 ? -77 : 0, optimizer.roundingSeed());
         if (optimizer instanceof AdaL adal) {
             assertFalse(adal.anneal());
         }

@@ -97,8 +97,8 @@ class Bf16Test {
             int base = x.length * 31;
             short[] scalar = new short[x.length + 2];
             short[] vector = new short[x.length + 2];
-            Bf16.round(x, 0, scalar, 1, x.length, key, base);
-            VectorBf16.round(x, 0, vector, 1, x.length, key, base);
+            Bf16.round(x, 0, scalar, 1, x.length, key, base, Bf16.V_BITS);
+            VectorBf16.round(x, 0, vector, 1, x.length, key, base, Bf16.V_BITS);
             assertArrayEquals(scalar, vector);
             float[] wideScalar = new float[x.length];
             float[] wideVector = new float[x.length];

@@ -88,6 +88,7 @@ class KernelExactnessTest {
         s.sqrtBc2 = scalar(r);
         s.stepSize = scalar(r);
         s.gradNormScale = scalar(r);
+        s.roundingKey = r.nextInt();
         return s;
     }
 

@@ -28,7 +28,7 @@ class StepScalarsTest {
                 assertEquals(field.get(original), field.get(copy), field.getName());
                 compared++;
             }
-            assertEquals(14, compared, "scalar fields compared");
+            assertEquals(15, compared, "scalar fields compared");
         }
     }
 }

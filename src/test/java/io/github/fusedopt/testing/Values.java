@@ -110,4 +110,15 @@ public final class Values {
         }
         return true;
     }
+
+    /**
+     * A segment's bytes as floats in native order, for before-and-after comparisons: an odd-sized
+     * segment (a view of bf16 slots) fills one more float, zero-padded.
+     */
+    public static float[] floatsOf(java.lang.foreign.MemorySegment segment) {
+        float[] floats = new float[(int) ((segment.byteSize() + 3) / 4)];
+        java.lang.foreign.MemorySegment.copy(segment, 0, java.lang.foreign.MemorySegment.ofArray(floats), 0,
+                segment.byteSize());
+        return floats;
+    }
 }
