@@ -126,6 +126,24 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
     }
 
     /**
+     * The floats of caller-owned storage ({@link StateStorage#of(float[], int)},
+     * {@link StateStorage#of(java.lang.foreign.MemorySegment)}) that a state of {@code elements}
+     * elements needs: {@link #stateSlots()}{@code ·elements}, or half that rounded up when the
+     * slots are bf16 (two values to a float).
+     *
+     * @param elements the tensor's or the group's element count, {@code ≥ 0}
+     * @return the floats
+     * @throws IllegalArgumentException if {@code elements} is negative
+     */
+    public final long stateFloats(long elements) {
+        if (elements < 0) {
+            throw Checks.invalid("elements", elements, "must be >= 0");
+        }
+        long values = stateSlots() * elements;
+        return stateFormat == StateFormat.BF16 ? (values + 1) / 2 : values;
+    }
+
+    /**
      * The hyperparameters by name, as text that {@link OptimizerBuilder#set} reads back bit for bit:
      * {@code optimizer} (the {@linkplain OptimizerKind#displayName() display name}) first, then the
      * shared ones, then this optimizer's own. Schedules are code and are not included.

@@ -20,6 +20,9 @@ final class Bf16 {
     /** The bf16 NaN a NaN float stores as (quiet, sign kept). */
     static final int QUIET_BIT = 0x0040;
 
+    /** {@link #QUIET_BIT} in the float's bits. */
+    static final int QUIET_HIGH = QUIET_BIT << 16;
+
     private Bf16() {
     }
 
@@ -29,9 +32,23 @@ final class Bf16 {
         return mix((s + (int) step * 0x85EBCA6B) ^ (int) (step >>> 32));
     }
 
-    /** 32 random bits for the element at {@code index} under {@code key}. */
+    /** The Weyl constant that spreads indices over the 32-bit circle: 2^32 over the golden ratio, odd. */
+    static final int WEYL = 0x9E3779B9;
+
+    /** The odd multiplier of the element hash's one multiply-xorshift round. */
+    static final int MIX = 0x7FEB352D;
+
+    /**
+     * 32 random bits for the element at {@code index} under {@code key}: one multiply-xorshift round
+     * over the Weyl sequence {@code index·WEYL + key}. For a fixed index the map from the key is a
+     * bijection, so with the key uniform (a strong hash of seed and step) each element's 32 bits are
+     * uniform and independent from step to step, and its low and high halves independent of each
+     * other. One round, not a full finalizer: this runs once per element of every step.
+     */
     static int randomBits(int key, int index) {
-        return mix(index * 0x9E3779B9 + key);
+        int x = index * WEYL + key;
+        x = (x ^ x >>> 16) * MIX;
+        return x ^ x >>> 15;
     }
 
     /** A 32-bit finalizer: every input bit changes every output bit with probability close to 1/2. */

@@ -20,26 +20,31 @@ final class VectorBf16 {
     static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class,
             VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
     private static final int LANES = FLOATS.length();
-    private static final IntVector LANE_INDEX = IntVector.zero(INTS).addIndex(1);
+    static final IntVector LANE_INDEX = IntVector.zero(INTS).addIndex(1);
+    static final int WEYL = Bf16.WEYL;
+    static final int MIX = Bf16.MIX;
+    static final int QUIET_HIGH = Bf16.QUIET_HIGH;
+    /** What the Weyl sequence advances by from one vector to the next. */
+    static final IntVector WEYL_STRIDE = IntVector.broadcast(INTS, LANES * WEYL);
 
     private VectorBf16() {
     }
 
     /** {@link Bf16#randomBits} of indices {@code base, base + 1, ...}. */
     static IntVector randomBits(int key, int base) {
-        IntVector x = LANE_INDEX.add(base).mul(0x9E3779B9).add(key);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x21F0AAAD);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x735A2D97);
+        IntVector x = LANE_INDEX.add(base).mul(WEYL).add(key);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(MIX);
         return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15));
     }
 
     /** {@link Bf16#round}, lane by lane. */
     static ShortVector round(FloatVector x, IntVector random) {
-        IntVector bits = x.reinterpretAsInts();
-        VectorMask<Integer> nan = bits.lanewise(VectorOperators.AND, 0x7FFF_FFFF).compare(VectorOperators.GT, 0x7F80_0000);
-        IntVector rounded = bits.add(random.lanewise(VectorOperators.AND, 0xFFFF)).lanewise(VectorOperators.LSHR, 16);
-        IntVector quiet = bits.lanewise(VectorOperators.LSHR, 16).lanewise(VectorOperators.OR, Bf16.QUIET_BIT);
-        return (ShortVector) rounded.blend(quiet, nan).convertShape(VectorOperators.I2S, SHORTS, 0);
+        // NaN lanes get the quiet bit and no random bits: their upper half, made quiet, is kept.
+        VectorMask<Integer> nan = x.compare(VectorOperators.NE, x).cast(INTS);
+        IntVector bits = x.reinterpretAsInts().lanewise(VectorOperators.OR, QUIET_HIGH, nan);
+        IntVector added = random.lanewise(VectorOperators.AND, 0xFFFF).blend(0, nan);
+        return (ShortVector) bits.add(added).lanewise(VectorOperators.LSHR, 16)
+                .convertShape(VectorOperators.I2S, SHORTS, 0);
     }
 
     /** {@link Bf16#widen}, lane by lane. */

@@ -11,9 +11,12 @@ import ai.djl.util.Pair;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerKind;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StateFormat;
 import io.github.fusedopt.StateStorage;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
@@ -85,10 +88,14 @@ final class StateFile {
                 String name = named.getKey();
                 NDArray weight = named.getValue().getArray();
                 int size = Math.toIntExact(weight.size());
-                float[] storage = new float[rule.stateSlots() * size];
+                float[] storage = new float[Math.toIntExact(rule.stateFloats(size))];
                 for (int k = 0; k < rule.stateSlots(); k++) {
                     float[] slot = require(byName, name + "/" + k, DataType.FLOAT32, size).toFloatArray();
-                    System.arraycopy(slot, 0, storage, k * size, size);
+                    if (rule.stateFormat() == StateFormat.BF16) {
+                        packBf16(slot, storage, (long) k * size);
+                    } else {
+                        System.arraycopy(slot, 0, storage, k * size, size);
+                    }
                 }
                 double referenceLoss = require(byName, name + "/referenceLoss", DataType.FLOAT64, 1).toDoubleArray()[0];
                 OptimizerState state = rule.newState(size, StateStorage.of(storage, 0));
@@ -100,6 +107,22 @@ final class StateFile {
             }
         }
         optimizer.restore(restored, updates);
+    }
+
+    /**
+     * A bf16 slot, saved widened to float32, back into the caller storage's layout: bf16 values
+     * two to a float, from value {@code at} on. A value that is not a widened bf16 was not saved here.
+     */
+    private static void packBf16(float[] slot, float[] storage, long at) throws IOException {
+        MemorySegment packed = MemorySegment.ofArray(storage);
+        for (int i = 0; i < slot.length; i++) {
+            int bits = Float.floatToRawIntBits(slot[i]);
+            if ((bits & 0xFFFF) != 0) {
+                throw new IOException("slot value " + slot[i] + " is not a bf16 value; the state was saved with "
+                        + "float state, and this optimizer keeps bf16 state");
+            }
+            packed.setAtIndex(ValueLayout.JAVA_SHORT, at + i, (short) (bits >>> 16));
+        }
     }
 
     private static NDArray require(Map<String, NDArray> byName, String name, DataType type, long size)

@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import io.github.fusedopt.Adam;
 import io.github.fusedopt.AdamL;
 import io.github.fusedopt.Optimizer;
+import io.github.fusedopt.StateFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,8 @@ class DjlSaveRestoreTest {
     @Test
     void aRestoredRunContinuesAsIfUninterrupted(@TempDir Path dir) throws IOException, MalformedModelException {
         Tracker tracker = Tracker.factor().setBaseValue(5e-3f).setFactor(0.995f).build();
-        for (Optimizer rule : List.of(Adam.builder().build(), AdamL.builder().build())) {
+        for (Optimizer rule : List.of(Adam.builder().build(), AdamL.builder().build(),
+                AdamL.builder().stateFormat(StateFormat.BF16).roundingSeed(5).build())) {
             Supplier<FusedOptimizer> fresh = () -> FusedOptimizer.builder(rule).optLearningRateTracker(tracker).build();
             List<float[]> straight = run(fresh.get(), null, 0, 200, null);
             Path saved = Files.createDirectories(dir.resolve(rule.kind().id()));

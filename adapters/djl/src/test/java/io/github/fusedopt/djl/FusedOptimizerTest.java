@@ -11,6 +11,7 @@ import io.github.fusedopt.AdamL;
 import io.github.fusedopt.AdamW;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StateFormat;
 import io.github.fusedopt.Step;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,8 @@ class FusedOptimizerTest {
     void updatesEqualFusedoptsStepBitForBit() {
         Tracker tracker = Tracker.factor().setBaseValue(1e-2f).setFactor(0.9f).build();
         for (Optimizer optimizer : List.of(Adam.builder().build(), Adam.builder().amsGrad(true).build(),
-                AdamW.builder().weightDecay(0.01).build(), AdamL.builder().build(), AdaL.builder().build())) {
+                AdamW.builder().weightDecay(0.01).build(), AdamL.builder().build(), AdaL.builder().build(),
+                Adam.builder().stateFormat(StateFormat.BF16).roundingSeed(8).build())) {
             FusedOptimizer djl = FusedOptimizer.builder(optimizer).optLearningRateTracker(tracker)
                     .setRescaleGrad(0.5f).build();
             int n = 1000;

@@ -57,17 +57,16 @@ final class FusedGradientUpdater implements GradientUpdater<FusedUpdater> {
         this.state = null;   // made at the first step, when the block's length is known
     }
 
-    /** The state over the view: its slots first, each {@code length} floats long. */
+    /** The state over the view: its slots first, each {@code length} values long (bf16 ones two to a float). */
     private OptimizerState state(int length) {
         if (state == null) {
-            long slotFloats = (long) optimizer.stateSlots() * length;
+            long slotFloats = optimizer.stateFloats(length);
             long extra = stateMemory.byteSize() / Float.BYTES - slotFloats;
             // A block's view holds each of its parameters' reference-loss pair; the first pair is used.
             boolean fits = config.keepsReferenceLoss() ? extra >= 2 : extra == 0;
             if (!fits) {
                 throw new IllegalStateException("the updater state view holds " + stateMemory.byteSize() / Float.BYTES
-                        + " floats, not the " + optimizer.stateSlots() + " × " + length + " that " + config
-                        + " needs for a gradient of " + length);
+                        + " floats, not the " + slotFloats + " that " + config + " needs for a gradient of " + length);
             }
             state = optimizer.newState(length, StateStorage.of(stateMemory.asSlice(0, slotFloats * Float.BYTES)));
             referenceLossIndex = slotFloats;

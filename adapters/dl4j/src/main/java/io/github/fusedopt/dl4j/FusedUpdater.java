@@ -117,12 +117,13 @@ public final class FusedUpdater implements IUpdater {
     }
 
     /**
-     * DL4J's state size for {@code numParams} parameters: the optimizer's slots, plus two floats
-     * for AdamL's reference loss, which must survive a save and restore with the rest.
+     * DL4J's state size for {@code numParams} parameters: the optimizer's slots
+     * ({@link Optimizer#stateFloats}: half as many floats with bf16 state), plus two floats for
+     * AdamL's reference loss, which must survive a save and restore with the rest.
      */
     @Override
     public long stateSize(long numParams) {
-        return optimizer().stateSlots() * numParams + (keepsReferenceLoss() ? 2 : 0);
+        return optimizer().stateFloats(numParams) + (keepsReferenceLoss() ? 2 : 0);
     }
 
     boolean keepsReferenceLoss() {

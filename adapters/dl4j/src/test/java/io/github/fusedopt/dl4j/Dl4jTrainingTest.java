@@ -3,6 +3,7 @@ package io.github.fusedopt.dl4j;
 import io.github.fusedopt.AdaL;
 import io.github.fusedopt.Adam;
 import io.github.fusedopt.AdamL;
+import io.github.fusedopt.StateFormat;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -86,6 +87,7 @@ class Dl4jTrainingTest {
     @Test
     void theConfigurationRoundTripsThroughJson() {
         for (IUpdater updater : List.of(FusedUpdater.of(AdamL.builder().lossExponent(2).build()),
+                FusedUpdater.of(Adam.builder().stateFormat(StateFormat.BF16).roundingSeed(-4).build()),
                 FusedUpdater.of(Adam.builder().amsGrad(true).build(),
                         new MapSchedule(ScheduleType.EPOCH, Map.of(0, 1e-2, 3, 1e-3))))) {
             MultiLayerConfiguration configuration = Networks.configuration(updater);
@@ -100,7 +102,8 @@ class Dl4jTrainingTest {
     @Test
     void aSavedNetworkContinuesAsIfUninterrupted(@TempDir File dir) throws IOException {
         for (IUpdater updater : List.of(FusedUpdater.of(Adam.builder().learningRate(3e-3).build()),
-                FusedUpdater.of(AdamL.builder().learningRate(3e-3).build()))) {
+                FusedUpdater.of(AdamL.builder().learningRate(3e-3).build()),
+                FusedUpdater.of(AdamL.builder().learningRate(3e-3).stateFormat(StateFormat.BF16).roundingSeed(9).build()))) {
             MultiLayerNetwork straight = Networks.network(updater);
             straight.addListeners(new MinibatchLoss());
             Networks.train(straight, batches, 200);

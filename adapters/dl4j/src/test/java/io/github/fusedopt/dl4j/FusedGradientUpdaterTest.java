@@ -6,6 +6,7 @@ import io.github.fusedopt.AdamL;
 import io.github.fusedopt.AdamW;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StateFormat;
 import io.github.fusedopt.Step;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,8 @@ import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -41,7 +44,9 @@ class FusedGradientUpdaterTest {
         List<Optimizer> optimizers = List.of(Adam.builder().build(), Adam.builder().amsGrad(true).build(),
                 AdamW.builder().weightDecay(0).build(), AdamL.builder().lossExponent(2).build(),
                 AdaL.builder().build(), io.github.fusedopt.EAdam.builder().build(),
-                io.github.fusedopt.AdaBelief.builder().build());
+                io.github.fusedopt.AdaBelief.builder().build(),
+                Adam.builder().amsGrad(true).stateFormat(StateFormat.BF16).roundingSeed(3).build(),
+                AdamL.builder().lossExponent(2).stateFormat(StateFormat.BF16).build());
         for (Optimizer optimizer : optimizers) {
             check(optimizer, 1000);
             check(optimizer, 37);
@@ -76,12 +81,12 @@ class FusedGradientUpdaterTest {
             reference.update(state, null, 0, grads, 0, expected, 0, n,
                     step.loss(loss).learningRate(SCHEDULE.valueAt(iteration, 0)));
             assertSameBits(expected, gradView.toFloatVector(), optimizer + " iteration " + iteration);
+            // The slots' bytes, in the state's format, back to back in the view.
+            MemorySegment view = MemorySegment.ofArray(stateView.toFloatVector());
+            long slotBytes = (long) n * reference.stateFormat().bytes();
             for (int k = 0; k < reference.stateSlots(); k++) {
-                float[] slot = new float[n];
-                state.slot(0, k).get(slot);
-                float[] viewSlot = stateView.get(NDArrayIndex.point(0), NDArrayIndex.interval((long) k * n,
-                        (long) (k + 1) * n)).toFloatVector();
-                assertSameBits(slot, viewSlot, optimizer + " slot " + k);
+                assertArrayEquals(state.slotSegment(0, k).toArray(ValueLayout.JAVA_BYTE),
+                        view.asSlice(k * slotBytes, slotBytes).toArray(ValueLayout.JAVA_BYTE), optimizer + " slot " + k);
             }
         }
         assertEquals(0f, stateWhole.getFloat(0, 0), "nothing written before the view");
