@@ -87,6 +87,12 @@ public final class Report {
             markdown.append(ScaleReport.render(scale, suite.measures()));
             Files.writeString(out.resolve("scale.json"), JsonReport.render(scale, suite.measures()));
         }
+        if (plan.sections().contains("bf16")) {
+            Bf16Cost bf16 = Bf16Cost.measure(suite, plan.quick(), out);
+            describeRunIfFirst(markdown, plan.command());
+            markdown.append(bf16.markdown(suite.measures()));
+            Files.writeString(out.resolve("bf16.json"), bf16.json(suite.measures()));
+        }
         if (plan.sections().contains("checks")) {
             CheckCost checks = checks(suite, plan.quick(), out);
             describeRunIfFirst(markdown, plan.command());
@@ -110,14 +116,14 @@ public final class Report {
         for (String optimizer : optimizers) {
             for (int size : sizes) {
                 pairs.add(Map.of("optimizer", new String[] {optimizer}, "size", new String[] {String.valueOf(size)},
-                        "impl", new String[] {"vector", "scalar"}));
+                        "impl", new String[] {"vector", "scalar"}, "state", new String[] {"f32"}));
             }
         }
         List<Measurement> steps = suite.run("StepBenchmark", pairs, List.of(Suite.VECTOR_MODULE), true,
                 out.resolve("jmh-step.json"));
         List<Measurement> trulyScalar = suite.run("StepBenchmark",
                 List.of(Map.of("optimizer", optimizers.toArray(String[]::new), "size", strings(plan.scalarSizes()),
-                        "impl", new String[] {"scalar"})),
+                        "impl", new String[] {"scalar"}, "state", new String[] {"f32"})),
                 List.of(Suite.VECTOR_MODULE, "-XX:-UseSuperWord"), false, out.resolve("jmh-truly-scalar.json"));
         List<Measurement> bandwidth = suite.run("BandwidthBenchmark", List.of(Map.of("size", strings(sizes))),
                 List.of(), true, out.resolve("jmh-bandwidth.json"));

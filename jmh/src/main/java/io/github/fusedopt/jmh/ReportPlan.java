@@ -19,7 +19,7 @@ import java.util.Map;
  * @param optimizers the optimizers of the steps section
  * @param sizes their sizes, ascending
  * @param scalarSizes sizes of the truly scalar runs: each is one of {@code sizes}
- * @param sections {@code steps}, {@code forms}, {@code scale}, {@code checks}
+ * @param sections {@code steps}, {@code forms}, {@code bf16}, {@code scale}, {@code checks}
  * @param quick whether this is the pipeline check
  * @param full whether this is the full report
  * @param peers whether to time ND4J and Tribuo too
@@ -29,8 +29,8 @@ record ReportPlan(Path out, List<String> optimizers, List<Integer> sizes, List<I
 
     static final List<String> ALL_OPTIMIZERS = Optimizers.names();
     static final List<Integer> ALL_SIZES = List.of(1024, 4096, 4097, 65536, 1048576, 16777216);
-    static final List<String> ALL_SECTIONS = List.of("steps", "forms", "scale", "checks");
-    static final List<String> DEFAULT_SECTIONS = List.of("steps", "forms");
+    static final List<String> ALL_SECTIONS = List.of("steps", "forms", "bf16", "scale", "checks");
+    static final List<String> DEFAULT_SECTIONS = List.of("steps", "forms", "bf16");
 
     /** The main job: Adam and the two rules the library exists for, in L1/L2, in L3 and in DRAM. */
     static final List<String> DEFAULT_OPTIMIZERS = List.of("adam", "adaml", "adal");

@@ -2,6 +2,7 @@ package io.github.fusedopt.jmh;
 
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
+import io.github.fusedopt.StateFormat;
 import io.github.fusedopt.Step;
 import io.github.fusedopt.StepOutcome;
 import io.github.fusedopt.kernel.KernelProvider;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -43,15 +45,24 @@ public class StepBenchmark {
     @Param({"vector", "scalar"})
     public String impl;
 
+    /** The state's storage format: {@code f32} or {@code bf16} (moments in bfloat16, 20 bytes per element). */
+    @Param({"f32", "bf16"})
+    public String state;
+
     private final Step step = Optimizers.step();
     private Optimizer stepper;
-    private OptimizerState state;
+    private OptimizerState optimizerState;
     private float[] params;
     private float[] grads;
 
-    /** Bytes read and written per element: p, g, m, v in and p, m, v out; AdaL reads g twice. */
+    /** Bytes read and written per element with float state: p, g, m, v in and p, m, v out; AdaL reads g twice. */
     public static int bytesPerElement(String optimizer) {
         return optimizer.equals("adal") ? 32 : 28;
+    }
+
+    /** As {@link #bytesPerElement(String)} with bf16 state: the four moment transfers take 2 bytes each. */
+    public static int bf16BytesPerElement(String optimizer) {
+        return bytesPerElement(optimizer) - 8;
     }
 
     @Setup(Level.Trial)
@@ -61,15 +72,16 @@ public class StepBenchmark {
             throw new IllegalStateException("asked for " + impl + " kernels, running " + KernelProvider.kernels().name()
                     + "; each parameter combination needs its own fork");
         }
-        stepper = Optimizers.byName(optimizer);
+        stepper = Optimizers.byName(optimizer).toBuilder().stateFormat(StateFormat.valueOf(state.toUpperCase(
+                Locale.ROOT))).build();
         params = new float[size];
         grads = new float[size];
         Optimizers.fill(new SplittableRandom(42), params, grads);
-        state = stepper.newState(size);
+        optimizerState = stepper.newState(size);
     }
 
     @Benchmark
     public StepOutcome step() {
-        return stepper.step(state, params, grads, step);
+        return stepper.step(optimizerState, params, grads, step);
     }
 }

@@ -5,6 +5,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
@@ -104,9 +105,13 @@ final class StudyCharts {
         return new double[] {min, max};
     }
 
+    /** One colour per rule; a bf16-state run is dashed in its float-state sibling's colour. */
     private static void style(XYSeries series, Contender contender) {
         series.setMarker(SeriesMarkers.NONE);
-        series.setLineColor(COLORS[contender.ordinal()]);
+        series.setLineColor(COLORS[contender.floatSibling().ordinal()]);
+        if (contender.floatSibling() != contender) {
+            series.setLineStyle(SeriesLines.DASH_DASH);
+        }
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {
