@@ -74,7 +74,8 @@ public final class Checkpoint {
      * checked there (magic number, version, lengths, checksum, hyperparameters, counters, moments,
      * and that it fits {@code state}); if anything is wrong, nothing is written. A file that another
      * process truncates, extends or rewrites while it is read is a damaged file. Loading stages the
-     * moments in native memory: {@code 8} bytes per element, freed before it returns.
+     * moments in native memory: their size in the file (8 bytes per element for Adam's float
+     * slots, 4 for bf16 ones), freed before it returns.
      *
      * @param file the checkpoint
      * @param state a state of the same tensor count and sizes, made by an optimizer of the saved

@@ -120,7 +120,7 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
     /** {@return which optimizer this is} */
     public abstract OptimizerKind kind();
 
-    /** {@return the {@code float}s of state per parameter: 2 ({@code m}, {@code v}), 3 with AMSGrad} */
+    /** {@return the slots per parameter: 2 ({@code m}, {@code v}), 3 with AMSGrad; see {@link #stateFloats}} */
     public final int stateSlots() {
         return family().slots();
     }

@@ -111,7 +111,7 @@ public final class OptimizerState {
         return offHeap;
     }
 
-    /** {@return the {@code float} slots per element: 2 ({@code m}, {@code v}), 3 with AMSGrad ({@code v_max})} */
+    /** {@return the slots per element: 2 ({@code m}, {@code v}), 3 with AMSGrad ({@code v_max})} */
     public int slotCount() {
         return family.slots();
     }
@@ -306,22 +306,9 @@ public final class OptimizerState {
         }
     }
 
-    /** A copy of one tensor's slot, for tests. */
+    /** A copy of one tensor's slot as floats, for tests. */
     float[] slotCopy(int tensor, int slot) {
-        return copy(slot(tensor, slot));
-    }
-
-    /** A copy of one tensor's {@code m}, for tests. */
-    float[] m(int tensor) {
-        return copy(firstMoment(tensor));
-    }
-
-    /** A copy of one tensor's {@code v}, for tests. */
-    float[] v(int tensor) {
-        return copy(secondMoment(tensor));
-    }
-
-    private static float[] copy(FloatBuffer buffer) {
+        FloatBuffer buffer = slot(tensor, slot);
         float[] out = new float[buffer.remaining()];
         buffer.get(out);
         return out;

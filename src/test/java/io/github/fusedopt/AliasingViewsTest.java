@@ -50,7 +50,7 @@ class AliasingViewsTest {
         float[] params = {1, 2, 3, 4};
         ADAM.step(single, params, new float[] {1, 1, 1, 1});
         float[] paramsBefore = params.clone();
-        float[] mBefore = single.m(0);
+        float[] mBefore = single.slotCopy(0, 0);
         for (MemorySegment view : new MemorySegment[] {MemorySegment.ofBuffer(single.firstMoment()),
                 single.secondMomentSegment(0)}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -59,7 +59,7 @@ class AliasingViewsTest {
         }
         assertEquals(1, single.step());
         assertArrayEquals(paramsBefore, params);
-        assertArrayEquals(mBefore, single.m(0));
+        assertArrayEquals(mBefore, single.slotCopy(0, 0));
 
         float[] p0 = new float[5];
         float[] p1 = new float[5];

@@ -343,8 +343,8 @@ class BadInputFuzzTest {
                 m = new float[state.tensorCount()][];
                 v = new float[state.tensorCount()][];
                 for (int i = 0; i < m.length; i++) {
-                    m[i] = state.m(i);
-                    v[i] = state.v(i);
+                    m[i] = state.slotCopy(i, 0);
+                    v[i] = state.slotCopy(i, 1);
                 }
             }
             return new Snapshot(c.params == null ? null : c.params.clone(), c.grads == null ? null : c.grads.clone(),

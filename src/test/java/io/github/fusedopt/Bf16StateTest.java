@@ -38,7 +38,7 @@ class Bf16StateTest {
             adam.update(state, p, 0, g, 0, u, 0, n, PLAIN);
         }
         double bc2 = 1 - Math.pow((float) 0.999, steps);
-        float[] v = state.v(0);
+        float[] v = state.slotCopy(0, 1);
         double sum = 0;
         double worst = 0;
         for (int i = 0; i < n; i++) {
@@ -87,7 +87,7 @@ class Bf16StateTest {
                 f32.update(a, p, 0, g, 0, u, 0, n, given);
                 bf16.update(b, p, 0, g, 0, u, 0, n, given);
             }
-            float[] ma = a.m(0), mb = b.m(0), va = a.v(0), vb = b.v(0);
+            float[] ma = a.slotCopy(0, 0), mb = b.slotCopy(0, 0), va = a.slotCopy(0, 1), vb = b.slotCopy(0, 1);
             double mBias = 0, mScale = 0, vBias = 0, vScale = 0, vSpread = 0;
             for (int i = 0; i < n; i++) {
                 mBias += (mb[i] - ma[i]) / scale[i];

@@ -75,8 +75,8 @@ class ConcurrencyStressTest {
             List<float[]> out = new ArrayList<>();
             for (int t = 0; t < tensors; t++) {
                 out.add(params[t]);
-                out.add(state.m(t));
-                out.add(state.v(t));
+                out.add(state.slotCopy(t, 0));
+                out.add(state.slotCopy(t, 1));
             }
             return out;
         }

@@ -85,8 +85,8 @@ class GroupStepTest {
                             + c.storage()[i] + ", state " + (c.offHeapState() ? "off" : "on") + " heap, "
                             + executor + ") after step " + (s + 1);
                     assertEquals(-1, Values.firstDifference(aloneParams[i], bound.paramsCopy(i)), "params of " + where);
-                    assertEquals(-1, Values.firstDifference(aloneStates[i].m(0), bound.state.m(i)), "m of " + where);
-                    assertEquals(-1, Values.firstDifference(aloneStates[i].v(0), bound.state.v(i)), "v of " + where);
+                    assertEquals(-1, Values.firstDifference(aloneStates[i].slotCopy(0, 0), bound.state.slotCopy(i, 0)), "m of " + where);
+                    assertEquals(-1, Values.firstDifference(aloneStates[i].slotCopy(0, 1), bound.state.slotCopy(i, 1)), "v of " + where);
                 }
                 assertEquals(s + 1, bound.state.step());
             }

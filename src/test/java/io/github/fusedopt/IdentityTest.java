@@ -63,8 +63,8 @@ class IdentityTest {
             first.step(KernelProvider.kernels(), s);
             second.step(KernelProvider.kernels(), s);
             assertEquals(-1, Values.firstDifference(first.params, second.params), "params after step " + (s + 1));
-            assertEquals(-1, Values.firstDifference(first.state.m(0), second.state.m(0)), "m after step " + (s + 1));
-            assertEquals(-1, Values.firstDifference(first.state.v(0), second.state.v(0)), "v after step " + (s + 1));
+            assertEquals(-1, Values.firstDifference(first.state.slotCopy(0, 0), second.state.slotCopy(0, 0)), "m after step " + (s + 1));
+            assertEquals(-1, Values.firstDifference(first.state.slotCopy(0, 1), second.state.slotCopy(0, 1)), "v after step " + (s + 1));
         }
     }
 }

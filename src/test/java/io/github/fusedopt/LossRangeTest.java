@@ -36,9 +36,9 @@ class LossRangeTest {
         wide.step(s1, 0, p1, g);               // relative loss 1/2 in both runs
         narrow.step(s2, 0, p2, g);
         for (int i = 0; i < 3; i++) {
-            assertTrue(Float.isFinite(p1[i]) && Float.isFinite(s1.v(0)[i]), "element " + i);
+            assertTrue(Float.isFinite(p1[i]) && Float.isFinite(s1.slotCopy(0, 1)[i]), "element " + i);
         }
         assertEquals(java.util.Arrays.toString(p2), java.util.Arrays.toString(p1));
-        assertEquals(java.util.Arrays.toString(s2.v(0)), java.util.Arrays.toString(s1.v(0)));
+        assertEquals(java.util.Arrays.toString(s2.slotCopy(0, 1)), java.util.Arrays.toString(s1.slotCopy(0, 1)));
     }
 }

@@ -179,7 +179,7 @@ class NonFiniteSkipTest {
     private static float[][] moments(OptimizerState state, boolean first) {
         float[][] out = new float[state.tensorCount()][];
         for (int i = 0; i < out.length; i++) {
-            out[i] = first ? state.m(i) : state.v(i);
+            out[i] = first ? state.slotCopy(i, 0) : state.slotCopy(i, 1);
         }
         return out;
     }
@@ -224,8 +224,8 @@ class NonFiniteSkipTest {
                     arrayStep(propagate, expectedState, expectedParams, g, scales[s]);
                 }
                 assertArrayEquals(expectedParams, params.toArray(JAVA_FLOAT), "params after step " + (s + 1));
-                assertArrayEquals(expectedState.m(0), skipState.m(0), "m after step " + (s + 1));
-                assertArrayEquals(expectedState.v(0), skipState.v(0), "v after step " + (s + 1));
+                assertArrayEquals(expectedState.slotCopy(0, 0), skipState.slotCopy(0, 0), "m after step " + (s + 1));
+                assertArrayEquals(expectedState.slotCopy(0, 1), skipState.slotCopy(0, 1), "v after step " + (s + 1));
                 assertEquals(expectedState.step(), skipState.step());
                 assertEquals(expectedState.referenceLoss(), skipState.referenceLoss());
             }
@@ -278,8 +278,8 @@ class NonFiniteSkipTest {
             assertEquals(StepOutcome.APPLIED, skip.step(s1, p1, g), "n = " + n);
             propagate.step(s2, p2, g);
             assertArrayEquals(p2, p1);
-            assertArrayEquals(s2.v(0), s1.v(0));
-            assertTrue(Float.isFinite(s1.v(0)[0]) && Float.isFinite(p1[0]), "n = " + n);
+            assertArrayEquals(s2.slotCopy(0, 1), s1.slotCopy(0, 1));
+            assertTrue(Float.isFinite(s1.slotCopy(0, 1)[0]) && Float.isFinite(p1[0]), "n = " + n);
         }
 
         float[] g = {1, Float.NaN, 1};
@@ -307,7 +307,7 @@ class NonFiniteSkipTest {
         for (int s = 0; s < 50; s++) {
             assertEquals(StepOutcome.APPLIED, step(skip, state, params, new float[] {big, -big, big}), kind.name());
             for (int i = 0; i < 3; i++) {
-                assertTrue(Float.isFinite(state.m(0)[i]) && Float.isFinite(state.v(0)[i]) && Float.isFinite(params[i]),
+                assertTrue(Float.isFinite(state.slotCopy(0, 0)[i]) && Float.isFinite(state.slotCopy(0, 1)[i]) && Float.isFinite(params[i]),
                         kind + " step " + (s + 1) + " element " + i);
             }
         }
@@ -347,13 +347,13 @@ class NonFiniteSkipTest {
     /** Everything a skipped step must leave alone. */
     private record Snapshot(float[] params, float[] m, float[] v, long step, double referenceLoss) {
         static Snapshot of(float[] params, OptimizerState state) {
-            return new Snapshot(params.clone(), state.m(0), state.v(0), state.step(), state.referenceLoss);
+            return new Snapshot(params.clone(), state.slotCopy(0, 0), state.slotCopy(0, 1), state.step(), state.referenceLoss);
         }
 
         void assertUnchanged(float[] params, OptimizerState state, String where) {
             assertEquals(-1, Values.firstDifference(this.params, params), "params, " + where);
-            assertEquals(-1, Values.firstDifference(m, state.m(0)), "m, " + where);
-            assertEquals(-1, Values.firstDifference(v, state.v(0)), "v, " + where);
+            assertEquals(-1, Values.firstDifference(m, state.slotCopy(0, 0)), "m, " + where);
+            assertEquals(-1, Values.firstDifference(v, state.slotCopy(0, 1)), "v, " + where);
             assertEquals(step, state.step(), "step counter, " + where);
             assertEquals(Double.doubleToRawLongBits(referenceLoss), Double.doubleToRawLongBits(state.referenceLoss),
                     "reference loss, " + where);

@@ -92,8 +92,8 @@ class ParallelStepTest {
         float[][] out = new float[3 * tensors][];
         for (int i = 0; i < tensors; i++) {
             out[3 * i] = params[i];
-            out[3 * i + 1] = state.m(i);
-            out[3 * i + 2] = state.v(i);
+            out[3 * i + 1] = state.slotCopy(i, 0);
+            out[3 * i + 2] = state.slotCopy(i, 1);
         }
         return out;
     }

@@ -139,7 +139,7 @@ class SegmentAndGroupBadInputTest {
         s.append(call.state == null ? "no state" : call.state.toString());
         try {
             for (int i = 0; call.state != null && i < call.state.tensorCount(); i++) {
-                s.append(bits(call.state.m(i))).append(bits(call.state.v(i)));
+                s.append(bits(call.state.slotCopy(i, 0))).append(bits(call.state.slotCopy(i, 1)));
             }
         } catch (IllegalStateException closedArena) {
             s.append("moments in a closed arena");

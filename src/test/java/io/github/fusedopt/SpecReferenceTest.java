@@ -62,8 +62,8 @@ class SpecReferenceTest {
             }
             check(kind, "p", s, run.paramSlice(), reference.p, reference.pBound);
             boolean bf16 = run.state.format() == StateFormat.BF16;
-            slot(kind, bf16, "m", s, run.state.m(0), reference.m, reference.mBound);
-            slot(kind, bf16, "v", s, run.state.v(0), reference.v, reference.vBound);
+            slot(kind, bf16, "m", s, run.state.slotCopy(0, 0), reference.m, reference.mBound);
+            slot(kind, bf16, "v", s, run.state.slotCopy(0, 1), reference.v, reference.vBound);
             if (run.state.slotCount() == 3) {
                 slot(kind, bf16, "v_max", s, run.state.slotCopy(0, 2), reference.vmax, reference.vmaxBound);
             }

@@ -63,8 +63,8 @@ class StorageFormsTest {
                 assertEquals(-1, Values.firstDifference(expected, p.toArray(JAVA_FLOAT)), "segments, heap state" + when);
                 assertEquals(-1, Values.firstDifference(expected, p2.toArray(JAVA_FLOAT)), "segments, off-heap state" + when);
                 for (OptimizerState state : new OptimizerState[] {offHeapState, segmentHeapState, segmentOffHeapState}) {
-                    assertEquals(-1, Values.firstDifference(heap.state.m(0), state.m(0)), "m of " + state + when);
-                    assertEquals(-1, Values.firstDifference(heap.state.v(0), state.v(0)), "v of " + state + when);
+                    assertEquals(-1, Values.firstDifference(heap.state.slotCopy(0, 0), state.slotCopy(0, 0)), "m of " + state + when);
+                    assertEquals(-1, Values.firstDifference(heap.state.slotCopy(0, 1), state.slotCopy(0, 1)), "v of " + state + when);
                     for (int k = 2; k < state.slotCount(); k++) {
                         assertEquals(-1, Values.firstDifference(heap.state.slotCopy(0, k), state.slotCopy(0, k)),
                                 "slot " + k + " of " + state + when);

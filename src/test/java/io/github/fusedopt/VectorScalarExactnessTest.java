@@ -41,8 +41,8 @@ class VectorScalarExactnessTest {
             onVector.step(vector, s);
             onScalar.step(SCALAR, s);
             assertSameBits("params", s, onScalar.params, onVector.params);
-            assertSameBits("m", s, onScalar.state.m(0), onVector.state.m(0));
-            assertSameBits("v", s, onScalar.state.v(0), onVector.state.v(0));
+            assertSameBits("m", s, onScalar.state.slotCopy(0, 0), onVector.state.slotCopy(0, 0));
+            assertSameBits("v", s, onScalar.state.slotCopy(0, 1), onVector.state.slotCopy(0, 1));
             if (onScalar.state.slotCount() == 3) {
                 assertSameBits("v_max", s, onScalar.state.slotCopy(0, 2), onVector.state.slotCopy(0, 2));
             }
