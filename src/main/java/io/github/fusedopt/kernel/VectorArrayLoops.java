@@ -11,6 +11,9 @@ import static io.github.fusedopt.kernel.VectorStepKernels.SPECIES;
  * of {@link StepKernels} in that order over {@code n} elements, {@code n} a multiple of the vector
  * length. {@link VectorSegmentLoops} has the same loops over segments: a heap segment through the
  * segment loops ran at half the array loops' speed on 4K-element tensors, so both stay.
+ *
+ * <p>The loop methods are written by {@code tools/kernels/generate_loops.py}, from one description
+ * of each family's operations; edit them there.
  */
 final class VectorArrayLoops {
 

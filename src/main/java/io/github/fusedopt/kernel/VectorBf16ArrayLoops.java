@@ -23,6 +23,9 @@ import static io.github.fusedopt.kernel.VectorStepKernels.SPECIES;
  * high 16). {@code index} is the first element's index in its tensor, which keys its random bits.
  * The widening, the generator and the rounding of {@link VectorBf16} are written out in each loop:
  * C2 did not inline them as calls into loops this size, and the vectors were then boxed.
+ *
+ * <p>The loop methods are written by {@code tools/kernels/generate_loops.py}, from one description
+ * of each family's operations; edit them there.
  */
 final class VectorBf16ArrayLoops {
 

@@ -22,6 +22,9 @@ import static io.github.fusedopt.kernel.VectorStepKernels.SPECIES;
 /**
  * The loops of {@link VectorBf16ArrayLoops} over segments, from element {@code from} on: floats for
  * {@code p}, {@code g} and the output, bf16 for the slots, both in native byte order.
+ *
+ * <p>The loop methods are written by {@code tools/kernels/generate_loops.py}, from one description
+ * of each family's operations; edit them there.
  */
 final class VectorBf16SegmentLoops {
 

@@ -12,6 +12,9 @@ import static io.github.fusedopt.kernel.VectorStepKernels.SPECIES;
 /**
  * The vector loops over segments ({@code fromMemorySegment}) from byte offset {@code at}: the loops
  * of {@link VectorArrayLoops}, operation for operation.
+ *
+ * <p>The loop methods are written by {@code tools/kernels/generate_loops.py}, from one description
+ * of each family's operations; edit them there.
  */
 final class VectorSegmentLoops {
 

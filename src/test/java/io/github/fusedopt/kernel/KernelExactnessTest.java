@@ -122,6 +122,39 @@ class KernelExactnessTest {
         });
     }
 
+    /**
+     * The vector loops themselves, also where the vector kernels hand arrays at one common index to
+     * the plain loops: every array at the same offset, the slots in arrays of their own.
+     */
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void vectorLoopsAtOneIndexEqualTheScalarKernel(Family family) {
+        Property.forAll("vector loops at one index " + family, Property.tries() / 2, CASES, c -> {
+            int at = c.po();
+            int n = c.length();
+            float[] g = Arrays.copyOf(c.g(), at + n);
+            float[][] slots = new float[3][];
+            for (int k = 0; k < 3; k++) {
+                slots[k] = new float[at + n];
+                System.arraycopy(c.slots(), c.slotOffset(k), slots[k], at, n);
+            }
+            float[][] viaLoops = {c.p().clone(), g.clone(), slots[0].clone(), slots[1].clone(), slots[2].clone()};
+            float[][] viaScalar = {c.p().clone(), g.clone(), slots[0].clone(), slots[1].clone(), slots[2].clone()};
+            for (float[][] a : new float[][][] {viaLoops, viaScalar}) {
+                float[] out = c.output() == Output.IN_PLACE ? null : a[1];   // the update into the gradients
+                if (a == viaLoops) {
+                    ((VectorStepKernels) vector).vectorLoops(family, c.scalars(), a[0], at, a[1], at, out, at, a[2],
+                            at, a[3], at, a[4], at, n);
+                } else {
+                    SCALAR.step(family, c.scalars(), a[0], at, a[1], at, out, at, a[2], at, a[3], at, a[4], at, n);
+                }
+            }
+            for (int k = 0; k < 5; k++) {
+                assertEquals(-1, Values.firstDifference(viaScalar[k], viaLoops[k]), "array " + k);
+            }
+        });
+    }
+
     /** In place, the last operation is {@code p − u}: subtracting an update output gives the same bits. */
     @ParameterizedTest
     @EnumSource(Family.class)
