@@ -42,7 +42,7 @@ class ReportTest {
         ReportPlan main = ReportPlan.of();
         assertEquals(List.of("adam", "adaml", "adal"), main.optimizers());
         assertEquals(List.of(4096, 1048576, 16777216), main.sizes());
-        assertEquals(List.of("steps", "forms"), main.sections());
+        assertEquals(List.of("steps", "forms", "bf16"), main.sections());
         assertEquals(List.of(4096), main.scalarSizes());
         ReportPlan full = ReportPlan.of("--full");
         assertEquals(ReportPlan.ALL_OPTIMIZERS, full.optimizers());
