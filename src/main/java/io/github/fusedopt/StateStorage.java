@@ -12,9 +12,12 @@ import java.lang.foreign.MemorySegment;
  * {@code N} elements in all, slot {@code k} of tensor {@code i} is elements
  * {@code [k·N + s_i, k·N + s_i + n_i)}, where {@code s_i} is the sum of the lengths before tensor
  * {@code i}. That is the layout of DL4J's updater-state view for Adam ({@code m} in the first half,
- * {@code v} in the second). The state then reads and writes the caller's memory directly, starting
- * from whatever it holds (zeros for a fresh run); the caller must not use it for anything else
- * while the state is stepped, and steps refuse bindings that overlap it.
+ * {@code v} in the second). Elements are floats, or for a bf16 state ({@link StateFormat#BF16})
+ * 2-byte values in native byte order, two to a float of the caller's array or segment
+ * ({@link Optimizer#stateFloats} gives the floats needed). The state then reads and writes the
+ * caller's memory directly, starting from whatever it holds (zeros for a fresh run); the caller
+ * must not use it for anything else while the state is stepped, and steps refuse bindings that
+ * overlap it.
  */
 public final class StateStorage {
 
@@ -71,7 +74,7 @@ public final class StateStorage {
 
     /**
      * The caller's segment of floats in native byte order, holding the slots back to back; it must
-     * be exactly as long as they are.
+     * be exactly as long as they are ({@link Optimizer#stateFloats} floats).
      *
      * @param storage writable, 4-byte aligned; on or off the heap
      * @return the storage
