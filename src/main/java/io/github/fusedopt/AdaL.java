@@ -7,6 +7,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 
+import static io.github.fusedopt.HyperparameterValues.bool;
+import static io.github.fusedopt.HyperparameterValues.constant;
+
 /**
  * AdaL (Zhang et al., arXiv 2107.01525): the gradient is scaled by its own l1 norm before the
  * moments, so large gradients (early training) are amplified and small ones (late) shrink until

@@ -6,6 +6,8 @@ import io.github.fusedopt.kernel.StepScalars;
 import java.util.List;
 import java.util.Map;
 
+import static io.github.fusedopt.HyperparameterValues.bool;
+
 /**
  * Adam (Kingma &amp; Ba, 2015), with the semantics of {@code torch.optim.Adam}:
  *

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
+import static io.github.fusedopt.HyperparameterValues.number;
+
 /**
  * AdamL: Adam with loss-scaled denominators, after Xia &amp; Massei (arXiv 2312.15295). Each step
  * takes the current loss {@code ℓ_t}; the relative loss scales the adaptive {@code g²} term of the

@@ -6,6 +6,8 @@ import io.github.fusedopt.kernel.StepScalars;
 import java.util.List;
 import java.util.Map;
 
+import static io.github.fusedopt.HyperparameterValues.bool;
+
 /**
  * AdamW (Loshchilov &amp; Hutter, 2019): {@link Adam} with decoupled weight decay, as
  * {@code torch.optim.AdamW}:

@@ -4,8 +4,11 @@ import io.github.fusedopt.kernel.StepScalars;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+
+import static io.github.fusedopt.HyperparameterValues.constant;
+import static io.github.fusedopt.HyperparameterValues.integer;
+import static io.github.fusedopt.HyperparameterValues.number;
 
 /**
  * The hyperparameters every optimizer shares, and their builder. Setters only record;
@@ -243,39 +246,6 @@ public abstract sealed class OptimizerBuilder<B extends OptimizerBuilder<B>>
     }
 
     abstract OptimizerKind kind();
-
-    static double number(String name, String value) {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw Checks.invalid(name, "'" + value + "'", "is not a number");
-        }
-    }
-
-    static long integer(String name, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw Checks.invalid(name, "'" + value + "'", "is not a 64-bit integer");
-        }
-    }
-
-    static boolean bool(String name, String value) {
-        return switch (value.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw Checks.invalid(name, "'" + value + "'", "is not true or false");
-        };
-    }
-
-    static <E extends Enum<E>> E constant(Class<E> type, String name, String value) {
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(value.trim().toUpperCase(Locale.ROOT))) {
-                return constant;
-            }
-        }
-        throw Checks.invalid(name, "'" + value + "'", "is not a " + type.getSimpleName());
-    }
 
     /** Sets every shared hyperparameter to {@code optimizer}'s, schedules included. */
     final B copyShared(Optimizer optimizer) {
