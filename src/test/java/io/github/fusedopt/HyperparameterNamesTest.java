@@ -52,5 +52,14 @@ class HyperparameterNamesTest {
         assertTrue(e.getMessage().startsWith("optimizer = AdamW: is not Adam"), e.getMessage());
         assertEquals(WeightDecayMode.DECOUPLED, Adam.builder().set("weightDecayMode", "decoupled").build().weightDecayMode());
         assertTrue(Optimizer.of(Map.of("optimizer", "adamw", "amsGrad", "true")) instanceof AdamW w && w.amsGrad());
+        e = assertThrows(IllegalArgumentException.class, () -> Adam.builder().set("roundingSeed", "1.5"));
+        assertTrue(e.getMessage().startsWith("roundingSeed = '1.5': is not a 64-bit integer"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Adam.builder().set("stateFormat", "bf8"));
+        assertTrue(e.getMessage().startsWith("stateFormat = 'bf8': is not a StateFormat"), e.getMessage());
+        NullPointerException n = assertThrows(NullPointerException.class, () -> Adam.builder().stateFormat(null).build());
+        assertTrue(n.getMessage().contains("stateFormat"), n.getMessage());
+        Optimizer bf16 = Optimizer.of(Map.of("optimizer", "adaml", "stateFormat", "bf16", "roundingSeed", "-9"));
+        assertEquals(StateFormat.BF16, bf16.stateFormat());
+        assertEquals(-9, bf16.roundingSeed());
     }
 }
