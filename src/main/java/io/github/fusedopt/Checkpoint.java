@@ -141,8 +141,7 @@ public final class Checkpoint {
             Moments moments = state.moments[i];
             for (int k = 0; k < state.slotCount(); k++) {
                 MemorySegment slot = moments.segment(k);
-                files.put(SLOT_FILES[k] + "_" + i + ".npy", moments.format() == StateFormat.BF16
-                        ? out -> NpyWriter.writeWidenedBf16(out, slot) : out -> NpyWriter.write(out, slot));
+                files.put(SLOT_FILES[k] + "_" + i + ".npy", out -> NpyWriter.writeSlot(out, slot, moments.format()));
             }
         }
         files.keySet().forEach(name -> written.add(directory.resolve(name)));

@@ -62,14 +62,21 @@ final class CheckpointFormat {
         new LittleEndianFloats(out, null).bytes(tail.flip());
     }
 
-    /** A slot format's code in the file: 0 for float32, 1 for bf16. */
+    /** A slot format's code in the file: 0 for float32, 1 for bf16 (fixed here, not the enum's order). */
     static byte code(StateFormat format) {
-        return (byte) format.ordinal();
+        return switch (format) {
+            case F32 -> 0;
+            case BF16 -> 1;
+        };
     }
 
     /** The format of a code, or null if no format has it. */
     static StateFormat format(byte code) {
-        return code >= 0 && code < StateFormat.values().length ? StateFormat.values()[code] : null;
+        return switch (code) {
+            case 0 -> StateFormat.F32;
+            case 1 -> StateFormat.BF16;
+            default -> null;
+        };
     }
 
     /**

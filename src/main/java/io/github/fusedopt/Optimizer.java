@@ -139,8 +139,7 @@ public abstract sealed class Optimizer implements Stepper permits GradientOptimi
         if (elements < 0) {
             throw Checks.invalid("elements", elements, "must be >= 0");
         }
-        long values = stateSlots() * elements;
-        return stateFormat == StateFormat.BF16 ? (values + 1) / 2 : values;
+        return stateFormat.floats(stateSlots() * elements);
     }
 
     /**

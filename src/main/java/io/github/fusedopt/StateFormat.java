@@ -34,4 +34,9 @@ public enum StateFormat {
     public int bytes() {
         return bytes;
     }
+
+    /** The floats of caller storage that {@code values} values of this format fill, rounded up. */
+    long floats(long values) {
+        return (values * bytes + Float.BYTES - 1) / Float.BYTES;
+    }
 }

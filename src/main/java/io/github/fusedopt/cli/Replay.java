@@ -3,7 +3,6 @@ package io.github.fusedopt.cli;
 import io.github.fusedopt.AdamL;
 import io.github.fusedopt.Optimizer;
 import io.github.fusedopt.OptimizerState;
-import io.github.fusedopt.StateFormat;
 import io.github.fusedopt.Step;
 import io.github.fusedopt.io.AtomicFiles;
 import io.github.fusedopt.io.LittleEndianFloats;
@@ -11,10 +10,8 @@ import io.github.fusedopt.io.NpyWriter;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +96,9 @@ final class Replay {
         return new Result(optimizer, params, state);
     }
 
+    /** The output file of each slot: {@code m}, {@code v}, AMSGrad's {@code v_max}. */
+    private static final String[] SLOT_FILES = {"m.npy", "v.npy", "vmax.npy"};
+
     /**
      * Writes {@code params.npy}, {@code m.npy}, {@code v.npy}, {@code vmax.npy} with AMSGrad, and
      * {@code step.txt}, all or nothing:
@@ -110,10 +110,10 @@ final class Replay {
         Files.createDirectories(outDir);
         Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
         files.put("params.npy", out -> NpyWriter.write(out, FloatBuffer.wrap(result.params())));
-        files.put("m.npy", out -> writeSlot(out, result.state(), 0));
-        files.put("v.npy", out -> writeSlot(out, result.state(), 1));
-        if (result.state().slotCount() > 2) {
-            files.put("vmax.npy", out -> writeSlot(out, result.state(), 2));
+        OptimizerState state = result.state();
+        for (int k = 0; k < state.slotCount(); k++) {
+            int slot = k;
+            files.put(SLOT_FILES[k], out -> NpyWriter.writeSlot(out, state.slotSegment(0, slot), state.format()));
         }
         files.put("step.txt", out -> new LittleEndianFloats(out, null).bytes(ByteBuffer.wrap(
                 (result.state().step() + "\n").getBytes(StandardCharsets.US_ASCII))));
@@ -174,16 +174,6 @@ final class Replay {
             }
         } catch (IOException e) {
             throw new BadInputException(outDir.toString(), "cannot be compared with " + caseDir + ": " + e.getMessage());
-        }
-    }
-
-    /** One slot as {@code float32}: a bf16 state's stored values widened exactly. */
-    private static void writeSlot(FileChannel out, OptimizerState state, int slot) throws IOException {
-        MemorySegment values = state.slotSegment(0, slot);
-        if (state.format() == StateFormat.BF16) {
-            NpyWriter.writeWidenedBf16(out, values);
-        } else {
-            NpyWriter.write(out, values);
         }
     }
 }

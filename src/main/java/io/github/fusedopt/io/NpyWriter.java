@@ -1,5 +1,7 @@
 package io.github.fusedopt.io;
 
+import io.github.fusedopt.StateFormat;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -32,15 +34,20 @@ public final class NpyWriter {
     }
 
     /**
-     * Writes a segment of native-order bf16 values as one {@code float32} {@code .npy} file, each
-     * value widened exactly.
+     * Writes a state slot as one {@code float32} {@code .npy} file: float values as they are, bf16
+     * values widened exactly. What checkpoint export and replay both write.
      *
      * @param out the channel
-     * @param values the bf16 values, any count
+     * @param slot the slot's values in native byte order, any count
+     * @param format the slot's format
      * @throws IOException if the channel fails
      */
-    public static void writeWidenedBf16(FileChannel out, MemorySegment values) throws IOException {
-        header(out, values.byteSize() / Short.BYTES).widenedBf16(values);
+    public static void writeSlot(FileChannel out, MemorySegment slot, StateFormat format) throws IOException {
+        if (format == StateFormat.BF16) {
+            header(out, slot.byteSize() / Short.BYTES).widenedBf16(slot);
+        } else {
+            write(out, slot);
+        }
     }
 
     /**
